@@ -1,0 +1,117 @@
+"""Versioned schema. Each step runs once, in order, inside a transaction; re-running is a no-op."""
+from __future__ import annotations
+
+import duckdb
+
+# Append new steps; never edit a released one.
+STEPS: list[tuple[int, list[str]]] = [
+    (1, [
+        "CREATE SEQUENCE IF NOT EXISTS works_id_seq START 1",
+        """CREATE TABLE IF NOT EXISTS works (
+            id INTEGER PRIMARY KEY DEFAULT nextval('works_id_seq'),
+            work_key VARCHAR NOT NULL UNIQUE,   -- level-1 folder + project + title, normalised
+            project VARCHAR,                    -- afterschool, fusion_case, ...
+            subtype VARCHAR,                    -- training_case: regional | school | studio
+            stage VARCHAR,                      -- 学段, canonical (中职 -> 中等职业教育)
+            school VARCHAR,
+            district VARCHAR,
+            title VARCHAR,
+            authors VARCHAR[],
+            folder_name VARCHAR,                -- level-1 folder (学段+学校+教师姓名): never shown blind
+            source_path VARCHAR,                -- folder or archive as imported
+            content_hash VARCHAR,               -- sha256 over the sorted file hashes
+            precheck_status VARCHAR NOT NULL DEFAULT 'pending',   -- pass | fail | pending
+            precheck_report VARCHAR,            -- checks Report.to_dict() as JSON
+            eligibility VARCHAR NOT NULL DEFAULT '[]',  -- JSON list of eligibility findings
+            excluded BOOLEAN NOT NULL DEFAULT FALSE,    -- not ranked (eligibility, admin decision)
+            text_sketch VARCHAR,                -- JSON bottom-k shingle sketch of the document text
+            imported_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )""",
+        """CREATE TABLE IF NOT EXISTS work_files (
+            work_id INTEGER NOT NULL,
+            path VARCHAR NOT NULL,              -- relative to the package root (level-1 folder first)
+            kind VARCHAR,                       -- content kind from checks.sniff
+            size BIGINT,
+            sha256 VARCHAR,
+            item VARCHAR,                       -- required item key, e.g. registration_form
+            PRIMARY KEY (work_id, path)
+        )""",
+        """CREATE TABLE IF NOT EXISTS reviewers (
+            username VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            school VARCHAR NOT NULL DEFAULT '',
+            district VARCHAR NOT NULL DEFAULT '',
+            projects VARCHAR[] NOT NULL,
+            stages VARCHAR[] NOT NULL,
+            cap INTEGER NOT NULL DEFAULT 30,
+            active BOOLEAN NOT NULL DEFAULT TRUE
+        )""",
+        """CREATE TABLE IF NOT EXISTS assignments (
+            work_id INTEGER NOT NULL,
+            reviewer VARCHAR NOT NULL,
+            manual BOOLEAN NOT NULL DEFAULT FALSE,
+            assigned_by VARCHAR,
+            assigned_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            PRIMARY KEY (work_id, reviewer)
+        )""",
+        """CREATE TABLE IF NOT EXISTS reviews (
+            work_id INTEGER NOT NULL,
+            reviewer VARCHAR NOT NULL,
+            scores VARCHAR NOT NULL DEFAULT '{}',   -- JSON {criterion_key: points}
+            total DOUBLE,                            -- Σ points × weight over the rubric
+            veto BOOLEAN NOT NULL DEFAULT FALSE,     -- 一票否决 (政治性 / 科学性错误)
+            veto_reason VARCHAR,
+            comment VARCHAR,                         -- to the teacher
+            internal_note VARCHAR,                   -- judges and admins only
+            status VARCHAR NOT NULL DEFAULT 'draft', -- draft | submitted
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            submitted_at TIMESTAMP,
+            PRIMARY KEY (work_id, reviewer)
+        )""",
+        "CREATE SEQUENCE IF NOT EXISTS score_history_id_seq START 1",
+        """CREATE TABLE IF NOT EXISTS score_history (   -- append-only: never updated or deleted
+            id BIGINT PRIMARY KEY DEFAULT nextval('score_history_id_seq'),
+            at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            actor VARCHAR NOT NULL,
+            work_id INTEGER NOT NULL,
+            reviewer VARCHAR NOT NULL,
+            field VARCHAR NOT NULL,      -- criterion key, or veto / status / comment / internal_note
+            old VARCHAR,
+            new VARCHAR
+        )""",
+        """CREATE TABLE IF NOT EXISTS settings (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL       -- JSON
+        )""",
+    ]),
+]
+
+LATEST = STEPS[-1][0]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                "version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the file to the latest schema; returns the version. Safe to call any number of times."""
+    version = current_version(con)
+    for step, statements in STEPS:
+        if step <= version:
+            continue
+        con.begin()
+        try:
+            for sql in statements:
+                con.execute(sql)
+            con.execute("INSERT INTO schema_version (version) VALUES (?)", [step])
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+        version = step
+    return version
