@@ -1,0 +1,56 @@
+"""作品自查 — the no-login page: pick the project type, drop the files, read the verdict."""
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from ui.selfcheck_forms import form_helper
+from ui.selfcheck_picker import pick_project, show_requirements
+from ui.selfcheck_report import render_report
+from ui.selfcheck_upload import RESULT_KEY, run_check, upload_widgets
+
+log = logging.getLogger(__name__)
+
+st.title("作品自查")
+st.caption("报送前自查：选择项目类型，上传作品文件、整个文件夹或 RAR/ZIP 压缩包，"
+           "系统按活动通知的要求逐项检查并给出修改方法。无需登录，文件检查完即删除。")
+
+try:
+    project, subtype = pick_project()
+except Exception:           # a broken rules file must not show a traceback to teachers
+    log.exception("rules could not be loaded")
+    st.error("检查规则加载失败，暂时无法自查，请联系管理员。")
+    st.stop()
+
+tab_check, tab_form = st.tabs(["文件自查", "登记表填写助手"])
+
+with tab_check:
+    result = st.session_state.get(RESULT_KEY)
+    if not result or "report" not in result:
+        with st.container(border=True):
+            st.markdown("##### 报送内容要求")
+            show_requirements(project)
+    uploads = upload_widgets()
+    if uploads:
+        st.caption(f"已选择 {len(uploads)} 个文件，共 {sum(u.size for u in uploads) / 1e6:.1f} MB。")
+    if st.button("开始检查", type="primary", disabled=not uploads, key="sc_run"):
+        with st.spinner("正在检查，请稍候……"):
+            run_check(uploads, project, subtype)
+        st.rerun()
+    if result:
+        if "error" in result:
+            st.error(result["error"], icon="⚠️")
+        else:
+            try:
+                render_report(result["report"], result.get("root"), result.get("names"))
+            except Exception:
+                log.exception("report view failed")
+                st.error("检查已完成，但结果显示失败。请刷新页面后重新检查，或联系管理员。")
+
+with tab_form:
+    try:
+        form_helper(project)
+    except Exception:
+        log.exception("form helper failed")
+        st.error("填写助手暂时不可用，请联系管理员。")
