@@ -19,6 +19,11 @@ fi
 req=requirements.txt; [ $dev = 1 ] && req=requirements-dev.txt
 stamp=.venv/.installed-$(sha1sum requirements*.txt | sha1sum | cut -c1-12)-$dev
 if [ ! -f "$stamp" ]; then
-  .venv/bin/pip install -q --disable-pip-version-check -r "$req"
+  err=$(mktemp)
+  # This machine's pip config lists local mirrors that may be absent; drop that noise, keep real errors.
+  if ! .venv/bin/pip install -q --disable-pip-version-check -r "$req" 2>"$err"; then
+    cat "$err" >&2; rm -f "$err"; exit 1
+  fi
+  grep -v "^WARNING: Location" "$err" >&2 || true; rm -f "$err"
   touch "$stamp"
 fi

@@ -1,0 +1,167 @@
+"""Load and validate data/rules/contest.yaml: the contest's rules as data.
+
+`load_rules()` is what everything else calls; it is cached, and a mistake in the file raises
+RulesError naming the file and line, so the app refuses to start on a broken rules file instead
+of judging works wrongly.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from checks.errors import RulesError
+from checks.yaml_lines import LineDict, LineList, Validator, load_yaml_with_lines
+
+RULES_PATH = Path(__file__).resolve().parents[1] / "data" / "rules" / "contest.yaml"
+LEVEL_VALUES = ("error", "warning", "info")
+
+_VIDEO_SPEC_KEYS = {
+    "container": str, "codec": str, "min_bitrate_kbps": (int, float), "bitrate_tolerance": (int, float),
+    "min_width": int, "min_height": int, "scan_type": str, "fps": (int, float), "fps_tolerance": (int, float),
+    "audio_codec": str, "audio_sample_rate": int, "audio_bitrate_kbps": (int, float),
+    "audio_bitrate_tolerance": (int, float), "max_size_mb": (int, float), "duration_tolerance_s": (int, float),
+}
+_PROJECT_REQUIRED = {"name": str, "group": str, "submission": str, "max_authors": int,
+                     "stages": list, "items": list}
+_PROJECT_OPTIONAL = {"folder": str, "subtypes": dict, "max_total_bytes": int, "max_total_level": str,
+                     "one_per_first_author": bool}
+_ITEM_REQUIRED = {"key": str, "name": str, "accepts": list, "format_text": str, "keywords": list,
+                  "required": bool}
+_ITEM_OPTIONAL = {"multiple": bool, "rest": bool, "no_archive": bool, "video": dict, "doc": dict,
+                  "pdf": dict, "max_total_bytes": int, "max_total_level": str, "note": str}
+_VIDEO_ITEM = {"spec_level": str, "min_duration_s": (int, float), "max_duration_s": (int, float),
+               "total_max_duration_s": (int, float)}
+_DOC_ITEM = {"sections": list, "sections_level": str, "max_words": int}
+
+
+def rules_path() -> Path:
+    return Path(os.environ.get("CONTEST_RULES", RULES_PATH))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str, mtime: float) -> dict[str, Any]:
+    data = load_yaml_with_lines(path)
+    validate_rules(data, path)
+    return data
+
+
+def load_rules(path: str | Path | None = None) -> dict[str, Any]:
+    """The validated rules. Re-read when the file changes (admins edit it between contests)."""
+    p = Path(path) if path else rules_path()
+    try:
+        mtime = p.stat().st_mtime
+    except OSError as exc:
+        raise RulesError(f"{p}: 规则文件不存在或无法读取") from exc
+    return _load_cached(str(p), mtime)
+
+
+def validate_rules(data: Any, path: str | Path) -> None:
+    v = Validator(path)
+    top_line = getattr(data, "line", 1)
+    if not v.mapping(data, top_line, "文件顶层",
+                     {"contest": str, "kind_groups": dict, "stages": list, "video_spec": dict,
+                      "form_fields": dict, "projects": dict}):
+        v.raise_if_any()
+    groups = data.get("kind_groups", {})
+    for name, kinds in groups.items():
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            v.error(groups.line_of(name), f"kind_groups.{name}", "应为格式名称列表")
+    vs = data.get("video_spec")
+    if isinstance(vs, dict):
+        v.mapping(vs, vs.line, "video_spec", _VIDEO_SPEC_KEYS)
+    ff = data.get("form_fields")
+    if isinstance(ff, dict):
+        v.mapping(ff, ff.line, "form_fields", {"max_chars": int, "names": list})
+    projects = data.get("projects") or {}
+    folders: dict[str, str] = {}
+    for key, proj in projects.items():
+        where = f"projects.{key}"
+        line = projects.line_of(key) if isinstance(projects, LineDict) else 0
+        if not v.mapping(proj, line, where, _PROJECT_REQUIRED, _PROJECT_OPTIONAL):
+            continue
+        if proj.get("submission") not in ("package", "upload"):
+            v.error(proj.line_of("submission"), where, "submission 只能是 package 或 upload")
+        if proj.get("submission") == "package":
+            if "folder" not in proj:
+                v.error(proj.line, where, "package 类项目必须给出二级文件夹名 folder")
+            elif proj["folder"] in folders:
+                v.error(proj.line_of("folder"), where, f"二级文件夹名与 {folders[proj['folder']]} 重复")
+            else:
+                folders[proj["folder"]] = key
+        _check_level(v, proj, "max_total_level", where)
+        for sk, sub in (proj.get("subtypes") or {}).items():
+            if v.mapping(sub, proj.line_of("subtypes"), f"{where}.subtypes.{sk}", {"name": str, "recusal": str}):
+                if sub.get("recusal") not in ("school", "district"):
+                    v.error(sub.line, f"{where}.subtypes.{sk}", "recusal 只能是 school 或 district")
+        items = proj.get("items")
+        if isinstance(items, list):
+            _validate_items(v, items, where, groups)
+    v.raise_if_any()
+
+
+def _validate_items(v: Validator, items: LineList, where: str, groups: dict) -> None:
+    seen: set[str] = set()
+    rest_count = 0
+    for i, item in enumerate(items):
+        iw = f"{where}.items[{i}]"
+        if not v.mapping(item, items.line_of(i), iw, _ITEM_REQUIRED, _ITEM_OPTIONAL):
+            continue
+        if item.get("key") in seen:
+            v.error(item.line_of("key"), iw, f"项目内 key {item['key']!r} 重复")
+        seen.add(item.get("key"))
+        for g in item.get("accepts", []):
+            if g != "any" and g not in groups:
+                v.error(item.line_of("accepts"), iw, f"accepts 里的 {g!r} 不是 kind_groups 中的分组（或 any）")
+        rest_count += bool(item.get("rest"))
+        if isinstance(item.get("video"), dict):
+            v.mapping(item["video"], item.line_of("video"), f"{iw}.video", {"spec_level": str}, _VIDEO_ITEM)
+            _check_level(v, item["video"], "spec_level", f"{iw}.video")
+        if isinstance(item.get("doc"), dict):
+            v.mapping(item["doc"], item.line_of("doc"), f"{iw}.doc", {}, _DOC_ITEM)
+            _check_level(v, item["doc"], "sections_level", f"{iw}.doc")
+        if isinstance(item.get("pdf"), dict):
+            v.mapping(item["pdf"], item.line_of("pdf"), f"{iw}.pdf", {}, {"scanned": bool})
+        _check_level(v, item, "max_total_level", iw)
+    if rest_count > 1:
+        v.error(items.line, where, "最多只能有一项 rest: true（收纳其余文件的那一项）")
+
+
+def _check_level(v: Validator, d: dict, key: str, where: str) -> None:
+    if key in d and d[key] not in LEVEL_VALUES:
+        v.error(d.line_of(key) if isinstance(d, LineDict) else 0, where,
+                f"{key} 只能是 error、warning 或 info")
+
+
+# Convenience selectors over the validated rules -------------------------------------------
+
+def project_keys(rules: dict | None = None) -> list[str]:
+    return list((rules or load_rules())["projects"])
+
+
+def project(key: str, rules: dict | None = None) -> dict:
+    rules = rules or load_rules()
+    try:
+        return rules["projects"][key]
+    except KeyError:
+        raise KeyError(f"未知的项目类型 {key!r}（可用：{', '.join(rules['projects'])}）") from None
+
+
+def project_by_folder(folder_name: str, rules: dict | None = None) -> str | None:
+    rules = rules or load_rules()
+    for key, proj in rules["projects"].items():
+        if proj.get("folder") == folder_name:
+            return key
+    return None
+
+
+def kinds_of(groups: list[str], rules: dict | None = None) -> set[str] | None:
+    """Expand an item's `accepts` into content kinds; None means any kind."""
+    rules = rules or load_rules()
+    if "any" in groups:
+        return None
+    out: set[str] = set()
+    for g in groups:
+        out.update(rules["kind_groups"][g])
+    return out
