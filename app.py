@@ -1,6 +1,41 @@
-"""Router (minimal placeholder by the self-check page; the login/admin owner replaces this)."""
-import streamlit as st
+"""Router: st.navigation shows each role only its pages (the pages also guard themselves).
 
-st.set_page_config(page_title="教师教育信息化交流活动", page_icon="📋", layout="wide")
-pg = st.navigation([st.Page("pages/self_check.py", title="作品自查", icon="🔍", default=True)])
-pg.run()
+`streamlit run app.py` first imports this file as an ASGI module (it defines `app = st.App(...)`),
+which adds one route streaming stored files with HTTP Range (ui/media_route.py); every browser
+session then runs this same file as the Streamlit script, which takes the router branch.
+"""
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+if get_script_run_ctx(suppress_warning=True) is None:
+    from ui.media_route import routes
+
+    app = st.App(__file__, routes=routes())
+else:
+    from ui import auth
+
+    st.set_page_config(page_title="教师教育信息化交流活动", page_icon="📋", layout="wide")
+    actor = auth.bootstrap()
+    self_check = st.Page("pages/self_check.py", title="作品自检", icon="🔍", default=True)
+    if actor is None:
+        pages = {"": [self_check, st.Page("pages/login.py", title="登录", icon="🔑")]}
+    elif actor.role == "reviewer":
+        pages = {"公共": [self_check],
+                 "评审": [st.Page("pages/review_tasks.py", title="我的评审任务", icon="📝"),
+                          st.Page("pages/review_work.py", title="评审作品", icon="🎬")]}
+    else:
+        pages = {"公共": [self_check],
+                 "组织": [st.Page("pages/admin_import.py", title="导入与初审", icon="📥"),
+                          st.Page("pages/admin_reviewers.py", title="评委与分配", icon="👥"),
+                          st.Page("pages/admin_progress.py", title="进度", icon="⏱️")],
+                 "结果": [st.Page("pages/admin_ranking.py", title="排名", icon="🏆"),
+                          st.Page("pages/admin_charts.py", title="统计图表", icon="📊"),
+                          st.Page("pages/admin_audit.py", title="审计记录", icon="🗂️")],
+                 "系统": [st.Page("pages/admin_settings.py", title="设置", icon="⚙️"),
+                          st.Page("pages/admin_accounts.py", title="账号管理", icon="🔐")]}
+    if actor is not None:
+        with st.sidebar:
+            st.caption(f"当前用户：{auth.display_name()}（{auth.ROLE_NAMES[actor.role]}）")
+            if st.button("退出登录", key="logout_button"):
+                auth.logout()
+    st.navigation(pages).run()

@@ -1,0 +1,8 @@
+"""进度"""
+import streamlit as st
+
+from ui.auth import require_role
+
+actor = require_role("admin")
+st.title("进度")
+st.info("建设中")

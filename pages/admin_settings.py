@@ -1,0 +1,8 @@
+"""设置"""
+import streamlit as st
+
+from ui.auth import require_role
+
+actor = require_role("admin")
+st.title("设置")
+st.info("建设中")
