@@ -73,13 +73,14 @@ STEPS: list[tuple[int, list[str]]] = [
         "CREATE SEQUENCE IF NOT EXISTS score_history_id_seq START 1",
         """CREATE TABLE IF NOT EXISTS score_history (   -- append-only: never updated or deleted
             id BIGINT PRIMARY KEY DEFAULT nextval('score_history_id_seq'),
-            at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            changed_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
             actor VARCHAR NOT NULL,
             work_id INTEGER NOT NULL,
             reviewer VARCHAR NOT NULL,
             field VARCHAR NOT NULL,      -- criterion key, or veto / status / comment / internal_note
             old VARCHAR,
-            new VARCHAR
+            new VARCHAR,
+            note VARCHAR                 -- e.g. the admin's reason for reopening
         )""",
         """CREATE TABLE IF NOT EXISTS settings (
             key VARCHAR PRIMARY KEY,

@@ -1,0 +1,170 @@
+"""Writing reviews. Rules live here, not in pages:
+
+- only the reviewer assigned to a work writes its review (and never across a recusal conflict);
+- each criterion score is a number within 0..max of the project's rubric;
+- a submitted review is locked until an admin reopens it;
+- every change (scores, veto, comments, status) is appended to score_history in the same transaction.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+from scoring import db as _db
+from scoring.errors import NotFound, PermissionDenied, ValidationError
+from scoring.permissions import Actor, require_admin, require_reviewer
+from scoring.recusal import conflict
+from scoring.rubrics import Rubric, load_rubric
+
+DRAFT, SUBMITTED = "draft", "submitted"
+_TEXT_LIMIT = 5000
+
+
+def validate_scores(rubric: Rubric, scores: dict) -> dict[str, float]:
+    """Check keys and ranges; returns {criterion: float}. Raises ValidationError in Chinese."""
+    if not isinstance(scores, dict):
+        raise ValidationError("评分必须是“指标: 分数”的形式")
+    clean = {}
+    for key, value in scores.items():
+        c = rubric.by_key.get(key)
+        if c is None:
+            raise ValidationError(f"评分标准中没有指标“{key}”")
+        if value is None:
+            continue
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(f"“{c.name}”的分数必须是数字，收到 {value!r}") from None
+        if isinstance(value, bool) or math.isnan(v) or not 0 <= v <= c.max:
+            raise ValidationError(f"“{c.name}”的分数必须在 0 到 {c.max:g} 之间，收到 {value!r}")
+        clean[key] = round(v, 2)
+    return clean
+
+
+def _fmt(v) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def _check_text(name: str, value: str | None) -> None:
+    if value is not None and (not isinstance(value, str) or len(value) > _TEXT_LIMIT):
+        raise ValidationError(f"{name}必须是文字，且不超过 {_TEXT_LIMIT} 字")
+
+
+def _work_for_reviewer(cur, work_id: int, username: str) -> dict:
+    """The work, after checking the reviewer is assigned and not in conflict."""
+    w = _db.rows(cur, "SELECT id, project, subtype, school, district, folder_name FROM works WHERE id = ?",
+                 [work_id])
+    assigned = cur.execute("SELECT 1 FROM assignments WHERE work_id = ? AND reviewer = ?",
+                           [work_id, username]).fetchone()
+    if not w or not assigned:
+        # Same message for both: a reviewer must not learn which work ids exist.
+        raise PermissionDenied("您未被分配评审该作品。")
+    r = _db.rows(cur, "SELECT school, district, active FROM reviewers WHERE username = ?", [username])
+    if not r or not r[0]["active"]:
+        raise PermissionDenied("您的评委账号未启用。")
+    if conflict(r[0], w[0]):
+        raise PermissionDenied("该作品需回避，您不能评审。")
+    return w[0]
+
+
+def save_review(actor: Actor, work_id: int, scores: dict | None = None, *, comment: str | None = None,
+                internal_note: str | None = None, veto: bool | None = None, veto_reason: str | None = None,
+                submit: bool = False, db=None) -> dict:
+    """Reviewer: create or update their review of a work (partial updates allowed while a draft).
+
+    `scores` maps criterion keys to points; omitted keys keep their value. `veto=True` needs a
+    `veto_reason` from the rubric's veto reasons. `submit=True` requires every criterion scored and
+    locks the review. Returns the review as a dict."""
+    require_reviewer(actor)
+    _check_text("给教师的评语", comment)
+    _check_text("内部备注", internal_note)
+
+    def tx(cur):
+        w = _work_for_reviewer(cur, work_id, actor.username)
+        rubric = load_rubric(w["project"])
+        new_scores = validate_scores(rubric, scores or {})
+        old = _db.rows(cur, "SELECT * FROM reviews WHERE work_id = ? AND reviewer = ?",
+                       [work_id, actor.username])
+        old = old[0] if old else None
+        if old and old["status"] == SUBMITTED:
+            raise PermissionDenied("该评审已提交并锁定；如需修改，请联系管理员退回。")
+        old_scores = json.loads(old["scores"]) if old else {}
+        merged = {**old_scores, **new_scores}
+        merged = {c.key: merged[c.key] for c in rubric.criteria if c.key in merged}
+        new_veto = bool(old["veto"]) if old and veto is None else bool(veto)
+        new_reason = (old["veto_reason"] if old else None) if veto_reason is None else veto_reason
+        if not new_veto:
+            new_reason = None
+        elif new_reason not in rubric.veto.reasons:
+            raise ValidationError(f"一票否决须选择理由：{'、'.join(rubric.veto.reasons)}")
+        new_comment = (old["comment"] if old else None) if comment is None else comment
+        new_note = (old["internal_note"] if old else None) if internal_note is None else internal_note
+        status = SUBMITTED if submit else DRAFT
+        if submit:
+            missing = [c.name for c in rubric.criteria if c.key not in merged]
+            if missing:
+                raise ValidationError(f"还有指标未评分，不能提交：{'、'.join(missing)}")
+        total = rubric.total(merged)
+
+        changes = [(k, old_scores.get(k), merged.get(k)) for k in merged if old_scores.get(k) != merged.get(k)]
+        changes += [(f, o, n) for f, o, n in (
+            ("veto", bool(old["veto"]) if old else False, new_veto),
+            ("veto_reason", old["veto_reason"] if old else None, new_reason),
+            ("comment", old["comment"] if old else None, new_comment),
+            ("internal_note", old["internal_note"] if old else None, new_note),
+            ("status", old["status"] if old else None, status)) if o != n]
+        cur.execute("""
+            INSERT INTO reviews (work_id, reviewer, scores, total, veto, veto_reason, comment,
+                                 internal_note, status, submitted_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN now() END)
+            ON CONFLICT (work_id, reviewer) DO UPDATE SET
+                scores = excluded.scores, total = excluded.total, veto = excluded.veto,
+                veto_reason = excluded.veto_reason, comment = excluded.comment,
+                internal_note = excluded.internal_note, status = excluded.status,
+                submitted_at = excluded.submitted_at, updated_at = now()""",
+                    [work_id, actor.username, json.dumps(merged), total, new_veto, new_reason,
+                     new_comment, new_note, status, submit])
+        if changes:
+            _history(cur, actor.username, work_id, actor.username,
+                     [(f, _fmt(o), _fmt(n), None) for f, o, n in changes])
+        return {"work_id": work_id, "reviewer": actor.username, "scores": merged, "total": total,
+                "veto": new_veto, "veto_reason": new_reason, "comment": new_comment,
+                "internal_note": new_note, "status": status}
+    return _db.write(tx, db)
+
+
+def submit_review(actor: Actor, work_id: int, *, db=None) -> dict:
+    """Reviewer: submit (and lock) their review as it stands."""
+    return save_review(actor, work_id, {}, submit=True, db=db)
+
+
+def reopen_review(actor: Actor, work_id: int, reviewer: str, reason: str, *, db=None) -> None:
+    """Admin: unlock a submitted review so its reviewer can change it (退回修改)."""
+    require_admin(actor)
+    if not reason or not str(reason).strip():
+        raise ValidationError("退回评审必须填写原因")
+
+    def tx(cur):
+        row = cur.execute("SELECT status FROM reviews WHERE work_id = ? AND reviewer = ?",
+                          [work_id, reviewer]).fetchone()
+        if not row:
+            raise NotFound(f"评委 {reviewer} 尚未评审作品 {work_id}")
+        if row[0] != SUBMITTED:
+            raise ValidationError("该评审尚未提交，无需退回")
+        cur.execute("UPDATE reviews SET status = 'draft', submitted_at = NULL, updated_at = now() "
+                    "WHERE work_id = ? AND reviewer = ?", [work_id, reviewer])
+        _history(cur, actor.username, work_id, reviewer, [("status", SUBMITTED, DRAFT, str(reason).strip())])
+    _db.write(tx, db)
+
+
+def _history(cur, actor: str, work_id: int, reviewer: str, changes: list[tuple]) -> None:
+    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(changes))
+    params = []
+    for field, old, new, note in changes:
+        params += [actor, work_id, reviewer, field, old, new, note]
+    cur.execute(f"INSERT INTO score_history (actor, work_id, reviewer, field, old, new, note) VALUES {values}",
+                params)
