@@ -1,0 +1,130 @@
+"""Turn what the teacher gave us (files, a folder tree, a ZIP/RAR of it) into one flat list of entries.
+
+Every entry can be opened as a seekable binary stream, whether it lives on disk or inside an
+archive, so inspectors never care where a file came from and nothing is extracted to disk.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+from checks.archives import open_archive
+from checks.errors import Unreadable
+from checks.findings import ERROR, WARNING, Finding
+from checks.sniff import sniff_path
+
+MAX_ENTRIES = 20_000
+# Files operating systems leave behind; never part of a work, never worth a finding.
+_NOISE_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
+_NOISE_DIRS = {"__macosx", ".git", "$recycle.bin"}
+
+
+@dataclass
+class Entry:
+    path: str                                # posix, relative to the submission root
+    size: int
+    opener: Callable[[], BinaryIO]
+    in_archive: str | None = None            # display name of the archive holding it
+
+    def open(self) -> BinaryIO:
+        return self.opener()
+
+
+@dataclass
+class Submission:
+    """What was handed in. `origin` is 'folder', 'archive' or 'files'."""
+    origin: str
+    origin_name: str | None = None           # the folder or archive name as given
+    origin_kind: str | None = None           # 'zip' / 'rar' for an archive submission
+    entries: list[Entry] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    _closers: list = field(default_factory=list)
+
+    def close(self) -> None:
+        for c in reversed(self._closers):
+            try:
+                c.close()
+            except Exception:  # closing must never mask the report
+                pass
+        self._closers.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def is_noise(rel_path: str) -> bool:
+    parts = [p.lower() for p in rel_path.split("/")]
+    return parts[-1] in _NOISE_NAMES or parts[-1].startswith("._") or any(p in _NOISE_DIRS for p in parts[:-1])
+
+
+def open_submission(paths: list[str | Path], expand_archive: bool = True) -> Submission:
+    """Build the submission. A single archive is opened as the package when expand_archive is set."""
+    paths = [Path(p) for p in paths]
+    if len(paths) == 1 and paths[0].is_dir():
+        sub = Submission(origin="folder", origin_name=paths[0].name)
+        _walk_folder(sub, paths[0], paths[0].parent)
+        return sub
+    if len(paths) == 1 and expand_archive and paths[0].is_file():
+        kind = sniff_path(paths[0])
+        if kind in ("zip", "rar"):
+            return _archive_submission(paths[0], kind)
+    sub = Submission(origin="files")
+    for p in paths:
+        if p.is_dir():
+            _walk_folder(sub, p, p.parent)
+        else:
+            _add_file(sub, p, p.name)
+    return sub
+
+
+def _add_file(sub: Submission, path: Path, rel: str) -> None:
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        sub.findings.append(Finding("file.readable", ERROR, f"无法读取文件（{exc.strerror}）。", path=rel))
+        return
+    if stat.S_ISLNK(st.st_mode):
+        sub.findings.append(Finding("archive.unsafe", WARNING, "这是一个符号链接，已跳过；请提交文件本身。",
+                                    path=rel))
+        return
+    sub.entries.append(Entry(rel, st.st_size, lambda p=path: open(p, "rb")))
+
+
+def _walk_folder(sub: Submission, root: Path, base: Path) -> None:
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d.lower() not in _NOISE_DIRS)
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            rel = full.relative_to(base).as_posix()
+            if is_noise(rel):
+                continue
+            if len(sub.entries) >= MAX_ENTRIES:
+                sub.findings.append(Finding("archive.unsafe", ERROR,
+                                            f"文件数量超过 {MAX_ENTRIES} 个，已停止检查。", path=root.name))
+                return
+            _add_file(sub, full, rel)
+
+
+def _archive_submission(path: Path, kind: str) -> Submission:
+    sub = Submission(origin="archive", origin_name=path.name, origin_kind=kind)
+    try:
+        arc = open_archive(path, kind=kind, name=path.name)
+    except Unreadable as exc:
+        sub.findings.append(Finding(exc.rule, ERROR, exc.message, path=path.name))
+        return sub
+    sub._closers.append(arc)
+    for f in arc.findings:
+        if f.path is None:
+            f.path = path.name
+        sub.findings.append(f)
+    for m in arc.members:
+        if m.is_dir or m.is_link or is_noise(m.path):
+            continue
+        sub.entries.append(Entry(m.path, m.size, lambda m=m: arc.open(m), in_archive=path.name))
+    return sub
