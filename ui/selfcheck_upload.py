@@ -55,6 +55,7 @@ def _progress_cb(bar):
             elif len(nums) == 1 and nums[0] <= 1:
                 frac = nums[0]
             text = text or (strs[0] if strs else None)
+            text = text.replace("\\", "/").rsplit("/", 1)[-1] if text else None   # no temp dirs on screen
             bar.progress(min(max(frac or 0.0, 0.0), 1.0), text=f"正在检查：{text}" if text else "正在检查……")
         except Exception:
             pass

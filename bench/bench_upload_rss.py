@@ -1,0 +1,101 @@
+"""Peak server memory while the self-check page receives and checks a ~500 MB MP4.
+
+Starts `streamlit run app.py` (headless, temp data dir), uploads through Debian's Chromium with
+Playwright as a teacher would (职业教育实践性教学案例), and reads the server's VmHWM from
+/proc/<pid>/status. Baseline in the same run: the same path with a small video first, so the
+figure printed is what the big upload adds, and its ratio to the file size.
+
+    .venv/bin/python bench/bench_upload_rss.py [--mb 500]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from samplegen.media import make_long_video, make_video  # noqa: E402
+from tests.e2e.conftest import launch_browser, start_server, stop_server  # noqa: E402
+
+OUT = REPO / "bench" / "out"
+
+
+def status_kb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def big_video(mb: int) -> Path:
+    """A conforming 16-minute H.264/AAC file whose bitrate is set to land near `mb` MB."""
+    path = OUT / f"long-{mb}mb.mp4"
+    if not path.exists():
+        part = path.with_suffix(".part.mp4")
+        kbps = int(mb * 8_000 / (16 * 60)) - 128
+        for _ in range(4):      # x264 on noise overshoots its target: rescale until near the size
+            make_long_video(part, minutes=16, bitrate_kbps=kbps)
+            ratio = part.stat().st_size / (mb * 1e6)
+            if 0.95 <= ratio <= 1.0:
+                break
+            kbps = int(kbps / ratio * 0.98)
+        part.rename(path)
+    return path
+
+
+def check_once(browser, url: str, video: Path, gen_key: str = "sc_files_0") -> float:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(600_000)
+    page.goto(url)
+    page.locator(".st-key-sc_project [data-baseweb='select']").click()
+    page.get_by_role("option", name="职业教育实践性教学案例", exact=False).click()
+    t0 = time.monotonic()
+    page.locator(f".st-key-{gen_key} input[type=file]").set_input_files(str(video))
+    button = page.locator(".st-key-sc_run button")
+    page.wait_for_function("b => !b.disabled", arg=button.element_handle())
+    button.click()
+    page.get_by_role("heading", name="检查结果").wait_for()
+    elapsed = time.monotonic() - t0
+    page.context.close()
+    return elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mb", type=int, default=500)
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    small = OUT / "small-2s.mp4"
+    if not small.exists():
+        make_video(small, seconds=2)
+    big = big_video(args.mb)
+    from playwright.sync_api import sync_playwright
+    with tempfile.TemporaryDirectory() as data, sync_playwright() as pw:
+        proc, url = start_server(Path(data), OUT / "bench-server.log")
+        browser = launch_browser(pw)
+        try:
+            idle = status_kb(proc.pid, "VmHWM")
+            t_small = check_once(browser, url, small)
+            base = status_kb(proc.pid, "VmHWM")
+            t_big = check_once(browser, url, big)
+            peak = status_kb(proc.pid, "VmHWM")
+            time.sleep(2)
+            after = status_kb(proc.pid, "VmRSS")
+        finally:
+            browser.close()
+            stop_server(proc)
+    size_mb = big.stat().st_size / 1e6
+    print(f"file: {big.name} {size_mb:.0f} MB")
+    print(f"server VmHWM idle {idle / 1024:.0f} MiB; after small check (baseline) {base / 1024:.0f} MiB "
+          f"({t_small:.1f} s)")
+    print(f"server VmHWM after {size_mb:.0f} MB check: {peak / 1024:.0f} MiB ({t_big:.1f} s upload+check)")
+    print(f"added by the big upload: {(peak - base) / 1024:.0f} MiB = {(peak - base) * 1024 / big.stat().st_size:.2f}x "
+          f"the file size; peak/baseline = {peak / base:.2f}x; VmRSS 2 s later {after / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""AppTest of the self-check page: checklist per project, form helper, and the report view
+driven with a real Report from check_paths on files made here (AppTest cannot upload)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.uploads import safe_parts, spool
+
+REPO = Path(__file__).resolve().parents[1]
+PAGE = str(REPO / "pages" / "self_check.py")
+
+
+def _page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=30).run()
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
+    parts += [e.value for e in at.error] + [e.value for e in at.success] + [e.value for e in at.info]
+    return "\n".join(parts)
+
+
+def test_choosing_a_project_shows_its_checklist():
+    at = _page()
+    assert not at.exception
+    assert "根据上传内容自动识别" in at.selectbox(key="sc_project").format_func("auto")
+    at.selectbox(key="sc_project").set_value("vocational_practice").run()
+    text = _text(at)
+    assert "职业教育实践性教学案例" in text
+    for item in ("案例介绍", "教案", "教学活动录像", "教学实施报告", "资源包"):
+        assert f"**{item}**" in text
+    assert "MP4（H.264、25帧/秒、15–20分钟）" in text
+    assert not at.radio                     # no sub-types for this project
+
+
+def test_training_case_offers_its_three_subtypes():
+    at = _page()
+    at.selectbox(key="sc_project").set_value("training_case").run()
+    radio = at.radio(key="sc_subtype")
+    assert radio.options == [
+        "区域研修应用案例", "校本研修应用案例", "线上名师名校长工作室建设与应用案例"]
+    assert "**案例信息表（附件4）**" in _text(at)
+
+
+def test_form_helper_flags_book_marks_and_a_301_char_field():
+    at = _page()
+    at.text_input(key="sc_title").input("《探秘二十四节气》").run()
+    errors = [e.value for e in at.error]
+    assert any("书名号" in e and "探秘二十四节气" in e for e in errors)
+    at.text_area(key="sc_field_0").input("字" * 301).run()
+    at.text_area(key="sc_field_1").input("字" * 300).run()
+    captions = [c.value for c in at.caption]
+    assert "❌ 作品特点：301 / 300 字" in captions
+    assert "✅ 安装运行说明：300 / 300 字" in captions
+    assert any("301 字" in e and "作品特点" in e for e in (e.value for e in at.error))
+
+
+def test_title_without_book_marks_passes():
+    at = _page()
+    at.text_input(key="sc_title").input("探秘二十四节气").run()
+    assert not at.error
+    assert any("未使用书名号" in s.value for s in at.success)
+
+
+@pytest.mark.parametrize("name,parts", [
+    ("../../etc/passwd", ["etc", "passwd"]),
+    ("/abs/x.mp4", ["abs", "x.mp4"]),
+    ("C:\\Users\\t\\a.docx", ["Users", "t", "a.docx"]),
+    ("小学/融合创新应用教学案例/./作品/录像.mp4", ["小学", "融合创新应用教学案例", "作品", "录像.mp4"]),
+    ("..", ["未命名文件"]),
+    ("a\x00b/c\n.txt", ["ab", "c.txt"]),
+])
+def test_upload_names_are_sanitised(name, parts):
+    assert safe_parts(name) == parts
+
+
+def test_spool_keeps_tree_and_never_escapes(tmp_path):
+    import io
+
+    class Up(io.BytesIO):
+        def __init__(self, name, data):
+            super().__init__(data)
+            self.name = name
+
+    root = tmp_path / "spool"
+    root.mkdir()
+    tops = spool([Up("小学A校张三/教师研修案例/作品/说明.docx", b"x" * 10),
+                  Up("../../evil.txt", b"e"), Up("evil.txt", b"f")], root)
+    assert [p.name for p in tops] == ["evil.txt", "evil（2）.txt", "小学A校张三"]
+    assert (root / "小学A校张三/教师研修案例/作品/说明.docx").read_bytes() == b"x" * 10
+    assert not (tmp_path / "evil.txt").exists()
+
+
+def _checked(at: AppTest, report, root) -> AppTest:
+    at.session_state["sc_result"] = {"report": report, "root": str(root), "names": ["x"]}
+    return at.run()
+
+
+def test_report_of_a_30fps_video_shows_fail_fps_rule_and_ffmpeg_fix(tmp_path):
+    from checks import check_paths
+    from samplegen.media import make_video
+    video = make_video(tmp_path / "教学活动录像.mp4", seconds=1, fps=30)
+    report = check_paths([video], project="vocational_practice")
+    assert report.verdict == "fail"
+    at = _checked(_page(), report, tmp_path)
+    assert not at.exception
+    headline = at.error[0].value
+    assert headline.startswith("**不通过：") and f"{report.counts()['error']} 项不符合要求" in headline
+    fps = next(f for f in report.findings if f.rule == "video.fps")
+    texts = [m.value for m in at.markdown]
+    assert any(fps.message in t for t in texts)
+    assert any("25" in t and "要求" in t for t in texts)
+    codes = [c.value for c in at.code]
+    assert any(c.startswith("ffmpeg") and "-r 25" in c for c in codes)
+    assert "教学活动录像.mp4" in at.table[0].value.index     # the video facts table, path shown relative
+    assert at.table[0].value.loc["教学活动录像.mp4", "帧率"].startswith("30 帧/秒")
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["下载完整报告（HTML）", "下载检查结果（Excel）"]
+
+
+def test_report_of_a_good_package_passes_with_every_item_ticked(tmp_path):
+    from checks import check_paths
+    from samplegen.packages import make_package
+    level1 = make_package(tmp_path / "pkg", "training_case", cache_dir=tmp_path / "cache")
+    report = check_paths([level1])
+    assert report.project == "training_case" and report.verdict == "pass"
+    at = _checked(_page(), report, tmp_path / "pkg")
+    assert not at.exception and not at.error
+    assert at.success[0].value.startswith("**通过")
+    checklist = next(m.value for m in at.markdown if "案例信息表（附件4）" in m.value)
+    assert checklist.count("- ✅") == len(report.items) == 4
+
+
+def test_report_html_is_standalone_and_names_the_fix(tmp_path):
+    from checks import check_paths
+    from checks.report_html import render_html, render_xlsx
+    from samplegen.media import make_video
+    video = make_video(tmp_path / "录像.mp4", seconds=1, fps=30)
+    report = check_paths([video], project="vocational_practice")
+    page = render_html(report)
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "不通过" in page
+    assert "-r 25" in page and "video.fps" in page
+    import io
+
+    from openpyxl import load_workbook
+    wb = load_workbook(io.BytesIO(render_xlsx(report)))
+    rules = [r[2] for r in wb["检查结果"].iter_rows(min_row=5, values_only=True)]
+    assert "video.fps" in rules and wb["视频参数"].max_row == 2
