@@ -14,7 +14,7 @@ from checks.errors import Unreadable
 from checks.findings import ERROR, INFO, WARNING, FileInfo, Finding, ItemStatus, Report
 from checks.package import analyse_layout, classify
 from checks.rules import kinds_of, load_rules
-from checks.sniff import KIND_LABELS_ZH, extension_mismatch, sniff_stream
+from checks.sniff import KIND_EXTENSIONS, KIND_LABELS_ZH, extension_mismatch, sniff_stream
 from checks.sources import Entry, open_submission
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,13 @@ def _check_file(entry: Entry, kind: str, item: dict | None, rules: dict, report:
     if kind == "unreadable":
         return None
     name = entry.path.rsplit("/", 1)[-1]
+    claimed = _kind_claimed_by_name(name)
+    if kind == "unknown" and claimed:
+        report.add(Finding("file.readable", ERROR,
+                           f"无法识别文件内容：扩展名表明是{KIND_LABELS_ZH.get(claimed, claimed)}，但内容不是，文件可能已损坏。",
+                           path=entry.path, expected=KIND_LABELS_ZH.get(claimed, claimed), actual="无法识别的内容",
+                           item=_key(item), fix="从原始位置重新复制或重新导出该文件。"))
+        return None
     if kind not in groups["video"] and kind not in groups["word"] + groups["legacy_word"]:
         expected_ext = extension_mismatch(name, kind)
         if expected_ext:
@@ -186,7 +193,9 @@ def _judge(facts, kind, item, groups, rules, path, no_project) -> list[Finding]:
         spec_item = item if item and item.get("video") else (_NO_PROJECT_VIDEO_ITEM if no_project else None)
         if spec_item:
             return media_rules.judge_video(facts, spec_item, rules["video_spec"], path)
-        return []
+        # A video among free resources need not meet the spec, but a truncated copy is still broken.
+        return [f for f in media_rules.judge_video(facts, _NO_PROJECT_VIDEO_ITEM, rules["video_spec"], path)
+                if f.rule == "file.readable"]
     out: list[Finding] = []
     if kind == "pdf" and item and (item.get("pdf") or {}).get("scanned"):
         out += doc_rules.judge_pdf_form(facts, item, path)
@@ -248,6 +257,11 @@ def _judge_total_size(report: Report, spec: dict, total: int, what: str, item_ke
         "package.size", level, f"“{what}”总大小超过 {limit / 1e6:.0f} MB{advice}。", item=item_key,
         expected=f"≤ {limit / 1e6:.0f} MB", actual=f"{total / 1e6:.1f} MB",
         fix="压缩视频码率或精简材料后再提交。"))
+
+
+def _kind_claimed_by_name(name: str) -> str | None:
+    ext = Path(name).suffix.lower()
+    return next((k for k, exts in KIND_EXTENSIONS.items() if ext in exts), None) if ext else None
 
 
 def _key(item: dict | None) -> str | None:
