@@ -87,8 +87,9 @@ _INTERLACED = {"interlaced", "mbaff", "paff"}
 
 # --- public API ------------------------------------------------------------------------------
 
-def from_stream(f) -> dict[str, Any]:
-    """Facts of the media in the open seekable binary stream `f` (headers only)."""
+def from_stream(f, *, read_budget: int = READ_BUDGET) -> dict[str, Any]:
+    """Facts of the media in the open seekable binary stream `f` (headers only; MediaInfo is
+    handed at most `read_budget` bytes, so junk that looks like MPEG-TS is never read through)."""
     from pymediainfo import MediaInfo
 
     try:
@@ -100,7 +101,7 @@ def from_stream(f) -> dict[str, Any]:
     if size == 0:
         raise Unreadable("文件大小为 0 字节，是空文件，请重新导出或重新上传。", rule="file.empty")
     try:
-        info = MediaInfo.parse(_Budgeted(f, READ_BUDGET))
+        info = MediaInfo.parse(_Budgeted(f, read_budget))
     except Exception as exc:  # libmediainfo failure on hostile input: report, never crash
         raise Unreadable("无法解析该视频文件，文件可能已损坏。", detail=repr(exc)) from exc
     tracks = []

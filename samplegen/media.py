@@ -19,11 +19,16 @@ _FORMATS = {"mp4": "mp4", "mov": "mov", "mkv": "matroska", "matroska": "matroska
 _MOV_LIKE = {"mp4", "mov"}
 
 
+# Low-amplitude noise (128 +/- 8): pure noise would overshoot any bitrate target at 720p even at
+# the highest quantizer; this keeps the encoder's rate control in charge of the bitrate.
+_NOISE = bytes(120 + (b * 17 // 256) for b in range(256))
+
+
 def _noise_frame(width: int, height: int, rng: random.Random) -> av.VideoFrame:
-    """A yuv420p frame of random luma and chroma (incompressible, so bitrate targets are met)."""
+    """A yuv420p frame of faint random noise (never compresses away, so the bitrate is real)."""
     frame = av.VideoFrame(width, height, "yuv420p")
     for plane in frame.planes:
-        plane.update(rng.randbytes(plane.buffer_size))
+        plane.update(rng.randbytes(plane.buffer_size).translate(_NOISE))
     return frame
 
 
@@ -53,7 +58,9 @@ def _add_video(out, vcodec, fps, width, height, bitrate_kbps, interlaced, vfr, g
     stream.bit_rate = bitrate_kbps * 1000
     opts = {}
     if vcodec == "libx264":
-        params = [f"keyint={gop}", f"min-keyint={gop}", "scenecut=0", "bframes=0"]
+        # fixed closed GOPs (re-muxable one second at a time); VBV keeps the first GOP on target
+        params = [f"keyint={gop}", "scenecut=0", "bframes=0",
+                  f"vbv-maxrate={int(bitrate_kbps * 1.1)}", f"vbv-bufsize={bitrate_kbps}"]
         if interlaced:
             params.append("interlaced=1:tff=1")   # x264 encodes MBAFF, what real interlaced cameras give
         opts = {"preset": "veryfast", "x264-params": ":".join(params)}
@@ -80,24 +87,27 @@ def _vfr_pts_ms(n: int, fps: int) -> list[int]:
     pts, t = [], 0.0
     for i in range(n):
         pts.append(int(round(t)))
-        t += step * (0.5 if i % 3 == 0 else 1.25)
+        t += step * (0.5 if i % 3 == 0 else 1.5)
     return pts
 
 
 def make_video(path, seconds: float = 2.0, fps: int = 25, width: int = 1280, height: int = 720,
                vcodec: str = "libx264", bitrate_kbps: int = 1500, audio: bool = True,
-               acodec: str = "aac", sample_rate: int = 48000, audio_kbps: int = 128,
+               acodec: str = "aac", sample_rate: int = 48000, audio_kbps: int | tuple = 128,
                container: str = "mp4", faststart: bool = True, interlaced: bool = False,
                vfr: bool = False, rotation: int | None = None, audio_tracks: int = 1,
                seed: int = 1) -> Path:
-    """Encode a real video file at `path` (its name may say anything: content is what counts)."""
+    """Encode a real video file at `path` (its name may say anything: content is what counts).
+
+    `audio_kbps` may be a tuple giving each of the `audio_tracks` its own bitrate."""
     path = Path(path)
     rng = random.Random(seed)
     n_frames = max(1, int(round(seconds * fps)))
     with _open_output(path, container, faststart) as out:
         vs = _add_video(out, vcodec, fps, width, height, bitrate_kbps, interlaced, vfr, gop=fps)
-        audio_streams = [_add_audio(out, acodec, sample_rate, audio_kbps)
-                         for _ in range(audio_tracks if audio else 0)]
+        kbps = list(audio_kbps) if isinstance(audio_kbps, (list, tuple)) else [audio_kbps] * audio_tracks
+        audio_streams = [_add_audio(out, acodec, sample_rate, kbps[i])
+                         for i in range(audio_tracks if audio else 0)]
         times = _vfr_pts_ms(n_frames, fps) if vfr else list(range(n_frames))
         for i, t in enumerate(times):
             frame = _noise_frame(width, height, rng)
@@ -179,8 +189,27 @@ def truncate_copy(src, dst, keep: float | int = 0.5) -> Path:
     size = src.stat().st_size
     n = int(size * keep) if isinstance(keep, float) else int(keep)
     with open(src, "rb") as fi, open(dst, "wb") as fo:
-        fo.write(fi.read(n))
+        while n > 0:
+            chunk = fi.read(min(n, 1 << 20))
+            if not chunk:
+                break
+            fo.write(chunk)
+            n -= len(chunk)
     return dst
+
+
+def pad_to_size(path, size: int) -> Path:
+    """Grow an MP4/MOV to `size` bytes with a trailing 'free' box (a sparse, instant file): a real,
+    valid file of that size for the size rules, without writing hundreds of MB."""
+    path = Path(path)
+    extra = size - path.stat().st_size
+    if extra < 16:
+        raise ValueError("target size must exceed the current size by at least 16 bytes")
+    with open(path, "r+b") as f:
+        f.seek(0, 2)
+        f.write(struct.pack(">I4sQ", 1, b"free", extra))   # 64-bit size box
+        f.truncate(size)
+    return path
 
 
 def random_bytes(path, size: int = 200_000, seed: int = 7) -> Path:
@@ -233,3 +262,69 @@ def set_rotation(path, degrees: int) -> None:
             struct.pack_into(">9I", buf, matrix_at, a, b, 0, c, d, 0, 0, 0, 0x40000000)
     with open(path, "r+b") as f:
         f.write(buf)
+
+
+# --- named samples shared by the tests (built once per folder, on first use) ------------------
+
+_SMALL = dict(seconds=1.0, width=320, height=180)
+_HD = dict(seconds=1.0, width=1280, height=720)
+RECIPES = {
+    "ok_small": dict(_SMALL),
+    "ok_720p": dict(_HD),
+    "fps30": dict(_SMALL, fps=30),
+    "pal_576": dict(_SMALL, width=720, height=576),
+    "interlaced": dict(_SMALL, interlaced=True),
+    "vfr": dict(_SMALL, vfr=True),
+    "portrait_720p": dict(_HD, rotation=90),
+    "hevc": dict(_SMALL, vcodec="libx265"),
+    "mpeg4": dict(_SMALL, vcodec="mpeg4"),
+    "mp3": dict(_SMALL, acodec="libmp3lame"),
+    "no_audio": dict(_SMALL, audio=False),
+    "a44k": dict(_SMALL, sample_rate=44100),
+    "a64k": dict(_SMALL, audio_kbps=64),
+    "a124k": dict(_SMALL, audio_kbps=124),
+    "two_tracks": dict(_SMALL, audio_tracks=2, audio_kbps=(128, 64)),
+    "mov_720p": dict(_HD, container="mov"),
+    "mkv_720p": dict(_HD, container="mkv"),
+    "moov_last_720p": dict(_HD, faststart=False),
+    "moov_last_small": dict(_SMALL, faststart=False),
+    "br1000_720p": dict(_HD, bitrate_kbps=1000),
+    "br500_720p": dict(_HD, bitrate_kbps=500),
+}
+DERIVED = {
+    "truncated": ("ok_small", lambda src, dst: truncate_copy(src, dst, 0.6)),
+    "truncated_moov_last": ("moov_last_small", lambda src, dst: truncate_copy(src, dst, 0.6)),
+    "size_510MB": ("ok_720p", lambda src, dst: pad_to_size(_copy(src, dst), 510_000_000)),
+    "size_530MB": ("ok_720p", lambda src, dst: pad_to_size(_copy(src, dst), 530_000_000)),
+}
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    dst.write_bytes(src.read_bytes())
+    return dst
+
+
+def sample(root, name: str) -> Path:
+    """Path of the named sample video in folder `root`, made on first request.
+    Names: RECIPES, DERIVED, 'long_16min' (vocational-conforming, remux trick), 'random', 'zero'."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"{name}.mp4"          # every sample is named .mp4, whatever its content
+    if path.exists():
+        return path
+    tmp = root / f".{name}.{os.getpid()}.part"
+    if name in RECIPES:
+        make_video(tmp, **RECIPES[name])   # the container comes from the recipe, not the name
+    elif name in DERIVED:
+        base, make = DERIVED[name]
+        make(sample(root, base), tmp)
+    elif name == "long_16min":
+        make_long_video(tmp, minutes=16, bitrate_kbps=1100)
+    elif name == "random":
+        random_bytes(tmp)
+    elif name == "zero":
+        tmp.write_bytes(b"")
+    else:
+        raise KeyError(name)
+    os.replace(tmp, path)
+    return path
