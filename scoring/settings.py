@@ -19,6 +19,7 @@ DEFAULTS: dict[str, Any] = {
     "spread_threshold": 20.0,       # max − min of a work's totals above this is flagged for 复议
     "trimmed_mean_min": 5,          # drop one highest and one lowest from this many scores up
     "duplicate_text_threshold": 0.85,  # Jaccard of document shingles that counts as 一稿多投
+    "awarded_titles": [],           # titles of previously awarded works (eligibility.awarded)
 }
 
 
@@ -39,6 +40,9 @@ def _validate(key: str, value: Any) -> Any:
         if total > 1 + 1e-9:
             raise ValidationError(f"各奖项比例之和不能超过 100%，现为 {total:.0%}")
         value = {str(k): float(v) for k, v in value.items()}
+    elif key == "awarded_titles":
+        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            raise ValidationError("往届获奖作品名单必须是作品名称列表")
     elif key in ("reviewers_per_work", "trimmed_mean_min"):
         if not isinstance(value, int) or isinstance(value, bool) or value < (1 if key == "reviewers_per_work" else 3):
             raise ValidationError(f"设置项 {key} 必须是不小于 {1 if key == 'reviewers_per_work' else 3} 的整数")

@@ -85,7 +85,7 @@ def set_excluded(actor: Actor, work_id: int, excluded: bool, note: str = "", *, 
         findings = json.loads(row[0])
         findings.append({"rule": "eligibility.admin", "level": "info",
                          "message": f"管理员{'排除' if excluded else '恢复'}该作品参评：{note or '未说明原因'}",
-                         "actor": actor.username})
+                         "actor": actor.username, "excluded": bool(excluded)})
         cur.execute("UPDATE works SET excluded = ?, eligibility = ?, updated_at = now() WHERE id = ?",
                     [excluded, json.dumps(findings, ensure_ascii=False), work_id])
     _db.write(tx, db)
