@@ -34,11 +34,12 @@ KIND_LABELS_ZH: dict[str, str] = {
     "empty": "空文件（0 字节）", "unknown": "无法识别的文件",
 }
 
-# Extensions that honestly describe each kind; the first is what we suggest.
+# Extensions that honestly describe each kind; the first is what we suggest. Order matters to
+# the engine, which reads a name's claimed kind as the first kind listing its extension.
 KIND_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "mp4": (".mp4", ".m4v"), "mov": (".mov", ".qt"), "mkv": (".mkv",), "webm": (".webm",),
     "avi": (".avi",), "flv": (".flv", ".f4v"), "wmv": (".wmv", ".asf", ".wma"),
-    "mpegts": (".ts", ".m2ts", ".mts"), "mpeg": (".mpg", ".mpeg", ".mpe", ".vob", ".dat"),
+    "mpegts": (".ts", ".m2ts", ".mts"), "mpeg": (".mpg", ".mpeg", ".mpe", ".vob"),
     "3gp": (".3gp", ".3g2"),
     "docx": (".docx", ".docm", ".dotx", ".dotm"), "xlsx": (".xlsx", ".xlsm", ".xltx"),
     "pptx": (".pptx", ".pptm", ".ppsx", ".potx"),
@@ -47,13 +48,14 @@ KIND_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "xls": (".xls", ".xlt", ".et"), "et": (".et", ".xls"),
     "ppt": (".ppt", ".pps", ".pot", ".dps"), "dps": (".dps", ".ppt"),
     "encrypted_office": (".docx", ".xlsx", ".pptx", ".doc", ".xls", ".ppt", ".wps", ".et", ".dps"),
+    "html": (".html", ".htm", ".xhtml", ".mht", ".mhtml", ".shtml"),
     "rtf": (".rtf",), "word_html": (".htm", ".html", ".mht", ".mhtml"), "word_xml": (".xml",),
     "pdf": (".pdf",), "zip": (".zip",), "rar": (".rar",), "7z": (".7z",),
     "gzip": (".gz", ".tgz"), "tar": (".tar",),
     "png": (".png",), "jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"), "gif": (".gif",),
     "bmp": (".bmp", ".dib"), "webp": (".webp",), "tiff": (".tif", ".tiff"),
     "mp3": (".mp3",), "wav": (".wav",), "aac": (".aac",), "m4a": (".m4a", ".m4b", ".aac"),
-    "html": (".html", ".htm", ".xhtml", ".mht", ".mhtml", ".shtml"), "exe": (".exe", ".dll", ".scr", ".com"),
+    "exe": (".exe", ".dll", ".scr", ".com"),
 }
 # Formats that are ZIP containers under their own name: not "mislabelled zips".
 _ZIP_BASED = {".epub", ".jar", ".apk", ".odt", ".ods", ".odp", ".ofd", ".xpi", ".whl", ".ipa",
@@ -63,14 +65,15 @@ _KINGSOFT = {("doc", ".wps"): "wps", ("xls", ".et"): "et", ("ppt", ".dps"): "dps
 
 
 def extension_mismatch(name: str, kind: str) -> str | None:
-    """The extension the content calls for, when `name`'s own extension disagrees; else None."""
+    """The extension (without the dot, e.g. "mov") the content calls for when `name`'s own
+    extension disagrees; None when it agrees or the kind has no proper extension."""
     exts = KIND_EXTENSIONS.get(kind)
     if not exts:
         return None
     ext = os.path.splitext(name)[1].lower()
     if ext in exts or (kind == "zip" and ext in _ZIP_BASED):
         return None
-    return exts[0]
+    return exts[0].lstrip(".")
 
 
 def sniff_path(path: str | os.PathLike) -> str:

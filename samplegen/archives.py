@@ -19,14 +19,22 @@ class _GbkZipInfo(zipfile.ZipInfo):
         return self.filename.encode("gbk"), self.flag_bits & ~0x800
 
 
+class _FlaglessUtf8ZipInfo(zipfile.ZipInfo):
+    """UTF-8 name bytes without flag 0x800, as macOS Archive Utility writes them."""
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("utf-8"), self.flag_bits & ~0x800
+
+
 def make_zip(path: str | Path, files: dict[str, bytes | Path], gbk_names: bool = False,
-             stored: bool = False) -> Path:
+             stored: bool = False, flagless_utf8: bool = False) -> Path:
     """A ZIP holding `files` (name → bytes or a file to copy). Folders come from '/' in names."""
     path = Path(path)
     method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     with zipfile.ZipFile(path, "w", compression=method) as zf:
         for name, content in files.items():
-            zi = (_GbkZipInfo if gbk_names else zipfile.ZipInfo)(name, date_time=(2025, 3, 1, 9, 30, 0))
+            cls = _GbkZipInfo if gbk_names else _FlaglessUtf8ZipInfo if flagless_utf8 else zipfile.ZipInfo
+            zi = cls(name, date_time=(2025, 3, 1, 9, 30, 0))
             zi.compress_type = method
             zi.external_attr = 0o644 << 16
             if isinstance(content, (bytes, bytearray)):
