@@ -33,6 +33,10 @@ A_NS = {"http://schemas.openxmlformats.org/drawingml/2006/main",
         "http://purl.oclc.org/ooxml/drawingml/main"}
 VML_NS = "urn:schemas-microsoft-com:vml"
 
+# Elements that can sit directly in w:body and carry text (iterparse only reports these).
+_BLOCK_TAGS = [f"{{{ns}}}{t}" for ns in W_NS for t in ("body", "p", "tbl", "sdt", "customXml", "ins", "smartTag")]
+_BLOCK_TAGS.append(f"{{{MC_NS}}}AlternateContent")
+
 _PARSER_KW = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 # Chinese numbering typed at the start of a heading line, with the heading level it implies.
@@ -78,6 +82,8 @@ def from_stream(f: IO[bytes]) -> dict[str, Any]:
         f.seek(0)
     except Exception as exc:  # noqa: BLE001 - any stream failure is "cannot read"
         raise Unreadable("无法读取文件内容", detail=str(exc)) from exc
+    if not head:
+        raise Unreadable("文件是空的（0 字节），请重新保存后上传", rule="file.empty", detail="0 bytes")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise Unreadable("这不是 .docx 文件：它是旧版 Word 97-2003 / WPS 格式，或设置了打开密码的 Word 文档",
                          detail="OLE2 container")
@@ -190,6 +196,11 @@ class _Reader:
 
     # -- package plumbing -------------------------------------------------------------
     def _open(self, name: str, cap: int) -> _CappedReader:
+        # zipfile never yields more than the declared size, so checking it stops a bomb at once;
+        # the capped reader is the second line of defence.
+        if self.zf.getinfo(name).file_size > cap:
+            raise Unreadable(f"Word 文件异常：{posixpath.basename(name)} 解压后超过 {cap // (1024 * 1024)} MB"
+                             "（可能是恶意构造的压缩炸弹）", detail="declared size over cap")
         return _CappedReader(self.zf.open(name), cap, posixpath.basename(name))
 
     def _parse_small(self, name: str):
@@ -295,16 +306,17 @@ class _Reader:
     def _walk_main(self, part: str) -> None:
         reader = self._open(part, MAX_DOCUMENT_BYTES)
         body_seen = False
-        for _ev, el in etree.iterparse(reader, events=("end",), **_PARSER_KW):
-            parent = el.getparent()
-            if parent is None:
-                continue
-            if _is_w(parent, "body"):
+        for _ev, el in etree.iterparse(reader, events=("end",), tag=_BLOCK_TAGS, **_PARSER_KW):
+            if _is_w(el, "body"):
                 body_seen = True
-                self._block_child(el, "body", None)
-                el.clear()                          # keep memory bounded to one block
-                while el.getprevious() is not None:
-                    del parent[0]
+                continue
+            parent = el.getparent()
+            if parent is None or not _is_w(parent, "body"):
+                continue
+            self._block_child(el, "body", None)
+            el.clear()                              # keep memory bounded to one block
+            while el.getprevious() is not None:
+                del parent[0]
         if not body_seen:
             raise Unreadable("Word 文件没有正文内容（缺少 w:body），可能已损坏", detail="no body")
 

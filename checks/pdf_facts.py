@@ -36,6 +36,8 @@ def from_stream(f: IO[bytes]) -> dict[str, Any]:
         f.seek(0)
     except Exception as exc:  # noqa: BLE001
         raise Unreadable("无法读取文件内容", detail=str(exc)) from exc
+    if size == 0:
+        raise Unreadable("文件是空的（0 字节），请重新导出后上传", rule="file.empty", detail="0 bytes")
     if b"%PDF-" not in head:
         raise Unreadable("这不是有效的 PDF 文件（文件开头没有 PDF 标记），可能是改了扩展名的其他文件",
                          detail="no %PDF- header")

@@ -210,19 +210,26 @@ def make_scan_pdf(path, pages: int = 1, dpi: int = 100) -> Path:
     return path
 
 
-def make_text_pdf(path, text_lines: Sequence[str], lines_per_page: int = 40) -> Path:
+def make_text_pdf(path, text_lines: Sequence[str], lines_per_page: int = 40,
+                  image_box: tuple[float, float, float, float] | None = None,
+                  image_in_form: bool = False) -> Path:
     """A born-digital PDF (no image) with `text_lines`, Chinese included.
+
+    image_box=(x, y, w, h) in points places a small image (a logo) on every page through a cm
+    matrix; image_in_form=True draws it from inside a Form XObject, as some exporters do.
 
     Text is set in the Adobe-GB1 font STSong-Light with the UniGB-UCS2-H CMap (a PDF reader's
     built-in Chinese font, nothing embedded) plus a ToUnicode map so text extraction returns
     the same characters.
     """
     path = Path(path)
-    path.write_bytes(text_pdf_bytes(text_lines, lines_per_page))
+    path.write_bytes(text_pdf_bytes(text_lines, lines_per_page, image_box, image_in_form))
     return path
 
 
-def text_pdf_bytes(text_lines: Sequence[str], lines_per_page: int = 40) -> bytes:
+def text_pdf_bytes(text_lines: Sequence[str], lines_per_page: int = 40,
+                   image_box: tuple[float, float, float, float] | None = None,
+                   image_in_form: bool = False) -> bytes:
     lines = list(text_lines) or [""]
     chunks = [lines[i:i + lines_per_page] for i in range(0, len(lines), lines_per_page)]
     objs: dict[int, bytes] = {}
@@ -244,8 +251,27 @@ def text_pdf_bytes(text_lines: Sequence[str], lines_per_page: int = 40) -> bytes
                      f"{tounicode_id} 0 R >>".encode())
     kids = []
     next_id = 7
+    xobjects = ""
+    image_ops = b""
+    if image_box:
+        x, y, w, h = image_box
+        img_id, next_id = next_id, next_id + 1
+        objs[img_id] = (b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray"
+                        b" /BitsPerComponent 8 /Length 4 >>\nstream\n\x00\xff\xff\x00\nendstream")
+        place = f"q {w:g} 0 0 {h:g} {x:g} {y:g} cm /Im1 Do Q".encode()
+        if image_in_form:
+            form_id, next_id = next_id, next_id + 1
+            body = b"q 0.5 0 0 0.5 0 0 cm " + place + b" Q"   # the form halves it; its /Matrix doubles it
+            objs[form_id] = (b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Matrix [2 0 0 2 0 0]"
+                             + f" /Resources << /XObject << /Im1 {img_id} 0 R >> >> /Length {len(body)} >>"
+                             .encode() + b"\nstream\n" + body + b"\nendstream")
+            xobjects = f" /XObject << /Fm1 {form_id} 0 R >>"
+            image_ops = b"q /Fm1 Do Q\n"
+        else:
+            xobjects = f" /XObject << /Im1 {img_id} 0 R >>"
+            image_ops = place + b"\n"
     for chunk in chunks:
-        ops = [b"BT /F1 12 Tf 16 TL 56 790 Td"]
+        ops = [image_ops + b"BT /F1 12 Tf 16 TL 56 790 Td"]
         for line in chunk:
             hexed = "".join(f"{ord(c):04X}" if ord(c) <= 0xFFFF else "003F" for c in line)
             ops.append(f"<{hexed}> Tj T*".encode())
@@ -254,7 +280,7 @@ def text_pdf_bytes(text_lines: Sequence[str], lines_per_page: int = 40) -> bytes
         next_id += 2
         objs[content_id] = _pdf_stream(b"\n".join(ops), compress=True)
         objs[page_id] = (f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 595 842] /Resources"
-                         f" << /Font << /F1 {font_id} 0 R >> >> /Contents {content_id} 0 R >>").encode()
+                         f" << /Font << /F1 {font_id} 0 R >>{xobjects} >> /Contents {content_id} 0 R >>").encode()
         kids.append(page_id)
     objs[pages_id] = (f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] "
                       f"/Count {len(kids)} >>").encode()
