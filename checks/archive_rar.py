@@ -108,6 +108,13 @@ class RarArchive(Archive):
             return
         for i, inf in enumerate(infos):
             self.members.append(self._member(i, inf))
+        cut = [m for m in self.members if not m.is_dir and m.raw.data_offset is not None
+               and m.raw.data_offset + (m.raw.compress_size or 0) > self._size]
+        for m in cut:
+            m.unsafe = m.unsafe or "truncated"
+        if cut:
+            self._unreadable(f"{CORRUPT_MSG}（“{cut[0].path}”等 {len(cut)} 个文件的数据被截断）",
+                             detail="member data past end of file")
         main = getattr(getattr(rf, "_file_parser", None), "_main", None)
         is_volume = bool(main is not None and main.flags & rarfile.RAR_MAIN_VOLUME)
         split = [m for m in self.members if m.raw.flags & _SPLIT]
@@ -155,6 +162,8 @@ class RarArchive(Archive):
         inf = member.raw
         if member.unsafe == "volume":
             raise Unreadable(f"“{member.path}”被切分在多个分卷中，无法单独读取。")
+        if member.unsafe == "truncated":
+            raise Unreadable(f"“{member.path}”的数据不完整（压缩包被截断）。", detail="truncated member")
         if inf.file_redir and inf.file_redir[0] == rarfile.RAR5_XREDIR_FILE_COPY:
             # RAR5 stores duplicates once; the copy points at the first occurrence.
             target = next((m for m in self.members if m.path == normalize_path(inf.file_redir[2])
@@ -174,11 +183,14 @@ class RarArchive(Archive):
         return sum(1 for m in self.members[:member.index] if m.path == member.path)
 
     def _decompress(self, member: Member) -> Iterator[bytes]:
-        produced = False
+        produced = 0
         try:
             for block in self._libarchive_blocks(member):
-                produced = True
+                produced += len(block)
                 yield block
+            if produced != member.size:
+                raise Unreadable(f"“{member.path}”解压后的大小与记录不符，压缩包已损坏。",
+                                 detail=f"libarchive gave {produced} of {member.size} bytes")
             return
         except libarchive.ArchiveError as e:
             if produced or self.is_rar5:
