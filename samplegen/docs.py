@@ -355,12 +355,13 @@ def make_word_html_bytes(paragraphs: Sequence[str], mht: bool = False) -> bytes:
     data = html.encode("gb18030")
     if not mht:
         return data
-    import base64
-    b64 = base64.encodebytes(data).decode("ascii")
-    return ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart_01\"\r\n\r\n"
+    import quopri                      # Word writes the page part quoted-printable
+    qp = quopri.encodestring(data).decode("ascii").replace("\n", "\r\n")
+    return ("MIME-Version: 1.0\r\n"
+            "Content-Type: multipart/related; boundary=\"----=_NextPart_01\"\r\n\r\n"
             "------=_NextPart_01\r\nContent-Location: file:///C:/doc.htm\r\n"
-            "Content-Transfer-Encoding: base64\r\nContent-Type: text/html; charset=\"gb2312\"\r\n\r\n"
-            + b64 + "\r\n------=_NextPart_01--\r\n").encode("ascii")
+            "Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/html; charset=\"gb2312\"\r\n\r\n"
+            + qp + "\r\n------=_NextPart_01--\r\n").encode("ascii")
 
 
 def make_word_xml_bytes(paragraphs: Sequence[str]) -> bytes:
