@@ -147,6 +147,8 @@ def _sniff(f: BinaryIO, head: bytes) -> str:
         return "mpeg"
     if h[:3] == b"ID3":
         return "mp3"
+    if h[:2] in (b"\xff\xfe", b"\xfe\xff") and _utf16_text(h):
+        return _text_kind(h)     # a UTF-16 BOM would otherwise pass for an MPEG frame sync
     if len(h) >= 2 and h[0] == 0xFF and h[1] & 0xE0 == 0xE0:
         layer = (h[1] >> 1) & 3
         if layer == 0 and h[1] & 0xF6 == 0xF0:
@@ -310,9 +312,16 @@ def _text_kind(h: bytes) -> str:
     return "text" if _looks_like_text(h) else "unknown"
 
 
+def _utf16_text(h: bytes) -> bool:
+    sample = h[2:8194]
+    text = sample[:len(sample) - len(sample) % 2].decode("utf-16-le" if h[0] == 0xFF else "utf-16-be", "replace")
+    bad = sum(1 for c in text if c == "\ufffd" or (ord(c) < 32 and c not in "\t\r\n\f"))
+    return bad <= len(text) // 100
+
+
 def _looks_like_text(h: bytes) -> bool:
     if h[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return True
+        return _utf16_text(h)
     sample = h[:8192]
     if b"\x00" in sample:
         return False
