@@ -109,6 +109,7 @@ def compute_ranking(cur, settings: dict | None = None) -> pd.DataFrame:
     sql, params = ranking_sql(settings, max_totals)
     df = cur.execute(sql, params).df()
     df["rank"] = df["rank"].astype("Int64")
+    df["tier"] = df["tier"].astype(object).where(df["tier"].notna(), None)
     return df
 
 
