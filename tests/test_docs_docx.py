@@ -195,3 +195,22 @@ def test_lying_size_header_is_still_capped():
         data[pos + off:pos + off + 4] = (100).to_bytes(4, "little")
     err = unreadable(bytes(data))
     assert err.rule == "file.readable" and "CRC" in err.detail
+
+
+def test_absurdly_deep_nesting_is_refused():
+    xml = (f'<w:document xmlns:w="{W}"><w:body>' + "<w:tbl><w:tr><w:tc>" * 100 + "<w:p/>"
+           + "</w:tc></w:tr></w:tbl>" * 100 + "</w:body></w:document>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", xml)
+    assert unreadable(buf.getvalue()).rule == "file.readable"
+
+
+def test_nested_tables_a_real_document_might_have_are_read():
+    xml = (f'<w:document xmlns:w="{W}"><w:body>' + "<w:tbl><w:tr><w:tc>" * 20
+           + "<w:p><w:r><w:t>最里层</w:t></w:r></w:p>" + "</w:tc></w:tr></w:tbl>" * 20 + "</w:body></w:document>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", xml)
+    facts = from_stream(io.BytesIO(buf.getvalue()))
+    assert facts["tables"] == 20 and facts["word_count"] == 3

@@ -253,3 +253,19 @@ def test_extract_text_is_the_same_across_formats(tmp_path):
     texts.append(comparable(extract_text(io.BytesIO(make_rtf_bytes(paras)), "rtf")))
     assert set(texts) == {"基本情况本校位于城区"}
     assert extract_text(io.BytesIO(b"not a pdf"), "pdf") == ""
+
+
+def test_broken_ole2_doc_still_gets_its_format_finding():
+    import os
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(8192)
+    facts = legacy(data, "doc")
+    assert facts["text"] is None and facts["converted"] is False
+    found = doc_rules.judge_document(facts, "doc", TRAINING_INTRO, "a.doc")
+    assert rules_of(found) == [("doc.format", "error"), ("doc.sections", "warning")]
+
+
+def test_doc_kind_without_ole2_magic_is_unreadable():
+    from checks.errors import Unreadable
+    with pytest.raises(Unreadable) as exc:
+        legacy(b"plain text pretending", "doc")
+    assert exc.value.rule == "file.readable"
