@@ -1,8 +1,34 @@
-"""我的评审任务"""
+"""我的评审任务 — the reviewer's assigned works (blind: title, project, 学段 only) and progress."""
 import streamlit as st
 
 from ui.auth import require_role
+from ui.review_common import STATUS_NAMES, safely, use_data_dir
 
 actor = require_role("reviewer")
+use_data_dir()
 st.title("我的评审任务")
-st.info("建设中")
+
+with safely("读取评审任务", stop=True):
+    from scoring.selectors import reviewer_queue
+    queue = reviewer_queue(actor)
+
+if not queue:
+    st.info("目前没有分配给您的作品。分配完成后会显示在这里。")
+    st.stop()
+
+done = sum(1 for w in queue if w["review_status"] == "submitted")
+drafts = sum(1 for w in queue if w["review_status"] == "draft")
+st.progress(done / len(queue), text=f"已提交 {done} / {len(queue)} 件，草稿 {drafts} 件")
+
+rows = [{"编号": w["id"], "项目": w["project_name"], "学段": w["stage"] or "", "作品名称": w["title"],
+         "状态": STATUS_NAMES.get(w["review_status"], w["review_status"]),
+         "总分": None if w["total"] is None else float(w["total"]),
+         "一票否决": "是" if w["veto"] else ""} for w in queue]
+st.dataframe(rows, hide_index=True, width="stretch")
+
+todo_first = sorted(queue, key=lambda w: (w["review_status"] == "submitted", w["id"]))
+labels = {w["id"]: f"#{w['id']} {w['title']}（{STATUS_NAMES.get(w['review_status'], '')}）" for w in todo_first}
+pick = st.selectbox("选择要评审的作品", list(labels), format_func=labels.get, key="task_pick")
+if st.button("打开评审", type="primary"):
+    st.session_state["review_work_id"] = pick
+    st.switch_page("pages/review_work.py")

@@ -1,8 +1,37 @@
-"""评审作品"""
+"""评审作品 — one work opened blind: its materials, the 初审 findings, and the rubric form."""
 import streamlit as st
 
 from ui.auth import require_role
+from ui.review_common import STATUS_NAMES, safely, use_data_dir
+from ui.review_files import show_materials, show_precheck
+from ui.review_form import rubric_form
 
 actor = require_role("reviewer")
-st.title("评审作品")
-st.info("建设中")
+use_data_dir()
+
+with safely("读取评审任务", stop=True):
+    from scoring.selectors import blind_work, reviewer_queue
+    queue = reviewer_queue(actor)
+if not queue:
+    st.title("评审作品")
+    st.info("目前没有分配给您的作品。")
+    st.stop()
+
+labels = {w["id"]: f"#{w['id']} {w['title']}（{STATUS_NAMES.get(w['review_status'], '')}）" for w in queue}
+wanted = st.session_state.get("review_work_id")
+index = list(labels).index(wanted) if wanted in labels else 0
+wid = st.selectbox("作品", list(labels), index=index, format_func=labels.get, key="work_pick")
+st.session_state["review_work_id"] = wid
+
+with safely("打开作品", stop=True):
+    work = blind_work(actor, wid)
+
+st.title(work["title"] or "（无标题）")
+st.caption(f"{work['project_name']} · {work['stage'] or '学段未识别'} · 作品编号 {work['id']}（盲评：不显示作者与单位）")
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    show_materials(actor, work)
+    show_precheck(actor, work)
+with right:
+    rubric_form(actor, work)

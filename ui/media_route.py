@@ -17,6 +17,7 @@ import hashlib
 import json
 import mimetypes
 import os
+from urllib.parse import quote
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,11 +54,13 @@ def is_mounted() -> bool:
     return os.environ.get(_MOUNTED_ENV) == "1"
 
 
-def file_url(path: str | os.PathLike, mime: str | None = None) -> str:
-    """A URL the browser can fetch (with Range) for `path`; valid for TOKEN_TTL_S."""
+def file_url(path: str | os.PathLike, mime: str | None = None, download_name: str | None = None) -> str:
+    """A URL the browser can fetch (with Range) for `path`; valid for TOKEN_TTL_S. With
+    `download_name` the browser saves it under that (blind) name instead of showing it."""
     p = str(Path(path).resolve())
     mime = mime or mimetypes.guess_type(p)[0] or "application/octet-stream"
-    token = _fernet().encrypt(json.dumps({"p": p, "m": mime}).encode()).decode()
+    ref = {"p": p, "m": mime, **({"d": download_name} if download_name else {})}
+    token = _fernet().encrypt(json.dumps(ref, ensure_ascii=False).encode()).decode()
     return f"{_base()}/api/files/{token}"
 
 
@@ -80,8 +83,10 @@ def routes() -> list:
             raise HTTPException(status_code=404, detail="文件不存在。")
         response = FileResponse(path, media_type=ref.get("m") or "application/octet-stream",
                                 content_disposition_type="inline")
-        # No file name in the headers either: the stored name may carry the author's folder name.
-        response.headers["content-disposition"] = "inline"
+        # Never the stored name: it may carry the author's folder name (blind review).
+        name = ref.get("d")
+        response.headers["content-disposition"] = (
+            f"attachment; filename=\"download\"; filename*=UTF-8''{quote(name)}" if name else "inline")
         response.headers["cache-control"] = "private, max-age=3600"
         response.headers["x-content-type-options"] = "nosniff"
         return response

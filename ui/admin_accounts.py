@@ -1,0 +1,91 @@
+"""Account management views: the account table, one-time passwords, add / disable / reset."""
+from __future__ import annotations
+
+import streamlit as st
+
+from accounts import AccountError, AccountStore
+from scoring.permissions import Actor
+from ui.auth import ROLE_NAMES, store
+
+_SHOW_KEY = "_one_time_passwords"
+
+
+def remember_passwords(rows: list[tuple[str, str, str]]) -> None:
+    """Queue (username, name, password) rows to show once, until the admin dismisses them."""
+    st.session_state.setdefault(_SHOW_KEY, []).extend(rows)
+
+
+def show_one_time_passwords() -> None:
+    rows = st.session_state.get(_SHOW_KEY) or []
+    if not rows:
+        return
+    with st.container(border=True):
+        st.warning("以下是新生成的初始密码，只显示这一次，请立即记录并分别发给本人（离开后无法再次查看，只能重置）。")
+        st.dataframe([{"用户名": u, "姓名": n, "初始密码": p} for u, n, p in rows], hide_index=True)
+        st.download_button("下载密码清单（CSV）", data=_csv(rows), file_name="初始密码.csv", mime="text/csv",
+                           key="pw_csv")
+        if st.button("我已记录，隐藏密码", key="pw_hide"):
+            st.session_state[_SHOW_KEY] = []
+            st.rerun()
+
+
+def _csv(rows) -> bytes:
+    lines = ["用户名,姓名,初始密码"] + [f"{u},{n},{p}" for u, n, p in rows]
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+
+
+def account_table(accounts: AccountStore) -> list:
+    items = accounts.list_accounts()
+    st.dataframe([{"用户名": a.username, "姓名": a.name, "角色": ROLE_NAMES.get(a.role, a.role),
+                   "状态": "已停用" if a.disabled else "正常"} for a in items],
+                 hide_index=True, width="stretch")
+    return items
+
+
+def add_account_form(actor: Actor) -> None:
+    with st.form("add_account", clear_on_submit=True):
+        st.markdown("**新建账号**")
+        c1, c2, c3 = st.columns(3)
+        username = c1.text_input("用户名（小写字母、数字）")
+        name = c2.text_input("姓名")
+        role = c3.selectbox("角色", ["reviewer", "admin"], format_func=ROLE_NAMES.get)
+        if st.form_submit_button("创建账号"):
+            try:
+                pw = store().add_user(actor, username, name, role)
+            except AccountError as exc:
+                st.error(str(exc))
+            else:
+                remember_passwords([(username.strip().lower(), name, pw)])
+                st.rerun()
+    st.caption("评委账号还需在“评委与分配”页登记其学校、区县与评审范围后才能被分配作品。")
+
+
+def manage_account(actor: Actor, items: list) -> None:
+    if not items:
+        return
+    st.markdown("**停用 / 启用 / 重置密码**")
+    names = {a.username: f"{a.username}（{a.name}，{ROLE_NAMES.get(a.role)}{'，已停用' if a.disabled else ''}）"
+             for a in items}
+    who = st.selectbox("选择账号", list(names), format_func=names.get, key="acct_pick")
+    acct = next(a for a in items if a.username == who)
+    c1, c2 = st.columns(2)
+    try:
+        if c1.button("启用账号" if acct.disabled else "停用账号", key="acct_toggle"):
+            store().set_disabled(actor, who, not acct.disabled)
+            _sync_reviewer(actor, who, active=acct.disabled)
+            st.rerun()
+        if c2.button("重置密码", key="acct_reset"):
+            remember_passwords([(who, acct.name, store().reset_password(actor, who))])
+            st.rerun()
+    except AccountError as exc:
+        st.error(str(exc))
+
+
+def _sync_reviewer(actor: Actor, username: str, *, active: bool) -> None:
+    """Keep the scoring reviewer record in step (a disabled account gets no new assignments)."""
+    from scoring.errors import NotFound
+    from scoring.reviewers import set_active
+    try:
+        set_active(actor, username, active)
+    except NotFound:
+        pass
