@@ -54,21 +54,35 @@ def _check_text(name: str, value: str | None) -> None:
         raise ValidationError(f"{name}必须是文字，且不超过 {_TEXT_LIMIT} 字")
 
 
-def _work_for_reviewer(cur, work_id: int, username: str) -> dict:
-    """The work, after checking the reviewer is assigned and not in conflict."""
-    w = _db.rows(cur, "SELECT id, project, subtype, school, district, folder_name FROM works WHERE id = ?",
-                 [work_id])
-    assigned = cur.execute("SELECT 1 FROM assignments WHERE work_id = ? AND reviewer = ?",
-                           [work_id, username]).fetchone()
-    if not w or not assigned:
+_CONTEXT_SQL = """
+    SELECT w.id, w.project, w.subtype, w.school, w.district, w.folder_name,
+           a.reviewer IS NOT NULL AS assigned, r.school AS r_school, r.district AS r_district,
+           coalesce(r.active, FALSE) AS r_active,
+           v.scores, v.veto, v.veto_reason, v.comment, v.internal_note, v.status
+    FROM works w
+    LEFT JOIN assignments a ON a.work_id = w.id AND a.reviewer = $u
+    LEFT JOIN reviewers r ON r.username = $u
+    LEFT JOIN reviews v ON v.work_id = w.id AND v.reviewer = $u
+    WHERE w.id = $w"""
+
+
+def _context(cur, work_id: int, username: str) -> dict:
+    """Work + assignment + reviewer + existing review in one query (writes are latency-bound),
+    after checking the reviewer is assigned, active and not in conflict."""
+    found = _db.rows(cur, _CONTEXT_SQL, {"u": username, "w": work_id})
+    if not found or not found[0]["assigned"]:
         # Same message for both: a reviewer must not learn which work ids exist.
         raise PermissionDenied("您未被分配评审该作品。")
-    r = _db.rows(cur, "SELECT school, district, active FROM reviewers WHERE username = ?", [username])
-    if not r or not r[0]["active"]:
+    ctx = found[0]
+    if not ctx["r_active"]:
         raise PermissionDenied("您的评委账号未启用。")
-    if conflict(r[0], w[0]):
+    if conflict({"school": ctx["r_school"], "district": ctx["r_district"]}, ctx):
         raise PermissionDenied("该作品需回避，您不能评审。")
-    return w[0]
+    return ctx
+
+
+def _work_for_reviewer(cur, work_id: int, username: str) -> dict:
+    return _context(cur, work_id, username)
 
 
 def save_review(actor: Actor, work_id: int, scores: dict | None = None, *, comment: str | None = None,
@@ -84,12 +98,10 @@ def save_review(actor: Actor, work_id: int, scores: dict | None = None, *, comme
     _check_text("内部备注", internal_note)
 
     def tx(cur):
-        w = _work_for_reviewer(cur, work_id, actor.username)
-        rubric = load_rubric(w["project"])
+        ctx = _context(cur, work_id, actor.username)
+        rubric = load_rubric(ctx["project"])
         new_scores = validate_scores(rubric, scores or {})
-        old = _db.rows(cur, "SELECT * FROM reviews WHERE work_id = ? AND reviewer = ?",
-                       [work_id, actor.username])
-        old = old[0] if old else None
+        old = ctx if ctx["status"] is not None else None
         if old and old["status"] == SUBMITTED:
             raise PermissionDenied("该评审已提交并锁定；如需修改，请联系管理员退回。")
         old_scores = json.loads(old["scores"]) if old else {}
@@ -117,17 +129,17 @@ def save_review(actor: Actor, work_id: int, scores: dict | None = None, *, comme
             ("comment", old["comment"] if old else None, new_comment),
             ("internal_note", old["internal_note"] if old else None, new_note),
             ("status", old["status"] if old else None, status)) if o != n]
-        cur.execute("""
-            INSERT INTO reviews (work_id, reviewer, scores, total, veto, veto_reason, comment,
-                                 internal_note, status, submitted_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN now() END)
-            ON CONFLICT (work_id, reviewer) DO UPDATE SET
-                scores = excluded.scores, total = excluded.total, veto = excluded.veto,
-                veto_reason = excluded.veto_reason, comment = excluded.comment,
-                internal_note = excluded.internal_note, status = excluded.status,
-                submitted_at = excluded.submitted_at, updated_at = now()""",
-                    [work_id, actor.username, json.dumps(merged), total, new_veto, new_reason,
-                     new_comment, new_note, status, submit])
+        params = [json.dumps(merged), total, new_veto, new_reason, new_comment, new_note, status, submit]
+        if old:
+            cur.execute("""UPDATE reviews SET scores = ?, total = ?, veto = ?, veto_reason = ?, comment = ?,
+                               internal_note = ?, status = ?, submitted_at = CASE WHEN ? THEN now() END,
+                               updated_at = now()
+                           WHERE work_id = ? AND reviewer = ?""", [*params, work_id, actor.username])
+        else:
+            cur.execute("""INSERT INTO reviews (scores, total, veto, veto_reason, comment, internal_note, status,
+                                                submitted_at, work_id, reviewer)
+                           VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN now() END, ?, ?)""",
+                        [*params, work_id, actor.username])
         if changes:
             _history(cur, actor.username, work_id, actor.username,
                      [(f, _fmt(o), _fmt(n), None) for f, o, n in changes])
