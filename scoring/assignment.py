@@ -145,6 +145,7 @@ def unassign(actor: Actor, work_id: int, reviewer: str, *, discard_review: bool 
     require_admin(actor)
 
     def tx(cur):
+        _db.flush_pending(cur)
         review = cur.execute("SELECT scores, status FROM reviews WHERE work_id = ? AND reviewer = ?",
                              [work_id, reviewer]).fetchone()
         if review and not discard_review:

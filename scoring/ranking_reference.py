@@ -21,9 +21,9 @@ def rank_pandas(frames: dict[str, pd.DataFrame], settings: dict, max_totals: dic
     rv = rev[rev["status"] == "submitted"].merge(asg, on=["work_id", "reviewer"])
     rv = rv.merge(works[["id", "project"]].rename(columns={"id": "work_id"}), on="work_id")
     g = rv.groupby(["reviewer", "project"])["total"]
-    rv["r_mu"], rv["r_sd"] = g.transform("mean"), g.transform(lambda s: s.std(ddof=0))
+    rv["r_mu"], rv["r_sd"] = g.transform("mean"), g.transform("std", ddof=0)
     p = rv.groupby("project")["total"]
-    rv["p_mu"], rv["p_sd"] = p.transform("mean"), p.transform(lambda s: s.std(ddof=0))
+    rv["p_mu"], rv["p_sd"] = p.transform("mean"), p.transform("std", ddof=0)
     z = np.where(rv["r_sd"] > 0, (rv["total"] - rv["r_mu"]) / rv["r_sd"].where(rv["r_sd"] > 0, 1), 0.0)
     hi = rv["project"].map(max_totals).fillna(100.0)
     rv["norm"] = np.minimum(hi, np.maximum(0.0, rv["p_mu"] + rv["p_sd"] * z))

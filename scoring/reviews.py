@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime
 
 from scoring import db as _db
 from scoring.errors import NotFound, PermissionDenied, ValidationError
@@ -58,7 +59,7 @@ _CONTEXT_SQL = """
     SELECT w.id, w.project, w.subtype, w.school, w.district, w.folder_name,
            a.reviewer IS NOT NULL AS assigned, r.school AS r_school, r.district AS r_district,
            coalesce(r.active, FALSE) AS r_active,
-           v.scores, v.veto, v.veto_reason, v.comment, v.internal_note, v.status
+           v.scores, v.veto, v.veto_reason, v.comment, v.internal_note, v.status, v.created_at
     FROM works w
     LEFT JOIN assignments a ON a.work_id = w.id AND a.reviewer = $u
     LEFT JOIN reviewers r ON r.username = $u
@@ -74,6 +75,7 @@ def _context(cur, work_id: int, username: str) -> dict:
         # Same message for both: a reviewer must not learn which work ids exist.
         raise PermissionDenied("您未被分配评审该作品。")
     ctx = found[0]
+    ctx.update(_db.pending_row("reviews", (work_id, username)) or {})   # earlier unit, same batch
     if not ctx["r_active"]:
         raise PermissionDenied("您的评委账号未启用。")
     if conflict({"school": ctx["r_school"], "district": ctx["r_district"]}, ctx):
@@ -129,17 +131,12 @@ def save_review(actor: Actor, work_id: int, scores: dict | None = None, *, comme
             ("comment", old["comment"] if old else None, new_comment),
             ("internal_note", old["internal_note"] if old else None, new_note),
             ("status", old["status"] if old else None, status)) if o != n]
-        params = [json.dumps(merged), total, new_veto, new_reason, new_comment, new_note, status, submit]
-        if old:
-            cur.execute("""UPDATE reviews SET scores = ?, total = ?, veto = ?, veto_reason = ?, comment = ?,
-                               internal_note = ?, status = ?, submitted_at = CASE WHEN ? THEN now() END,
-                               updated_at = now()
-                           WHERE work_id = ? AND reviewer = ?""", [*params, work_id, actor.username])
-        else:
-            cur.execute("""INSERT INTO reviews (scores, total, veto, veto_reason, comment, internal_note, status,
-                                                submitted_at, work_id, reviewer)
-                           VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN now() END, ?, ?)""",
-                        [*params, work_id, actor.username])
+        now = datetime.now()
+        _db.upsert_row(cur, "reviews", (work_id, actor.username), {
+            "work_id": work_id, "reviewer": actor.username, "scores": json.dumps(merged), "total": total,
+            "veto": new_veto, "veto_reason": new_reason, "comment": new_comment, "internal_note": new_note,
+            "status": status, "created_at": old["created_at"] if old else now, "updated_at": now,
+            "submitted_at": now if submit else None})
         if changes:
             _history(cur, actor.username, work_id, actor.username,
                      [(f, _fmt(o), _fmt(n), None) for f, o, n in changes])
@@ -161,6 +158,7 @@ def reopen_review(actor: Actor, work_id: int, reviewer: str, reason: str, *, db=
         raise ValidationError("退回评审必须填写原因")
 
     def tx(cur):
+        _db.flush_pending(cur)
         row = cur.execute("SELECT status FROM reviews WHERE work_id = ? AND reviewer = ?",
                           [work_id, reviewer]).fetchone()
         if not row:
@@ -174,9 +172,5 @@ def reopen_review(actor: Actor, work_id: int, reviewer: str, reason: str, *, db=
 
 
 def _history(cur, actor: str, work_id: int, reviewer: str, changes: list[tuple]) -> None:
-    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(changes))
-    params = []
-    for field, old, new, note in changes:
-        params += [actor, work_id, reviewer, field, old, new, note]
-    cur.execute(f"INSERT INTO score_history (actor, work_id, reviewer, field, old, new, note) VALUES {values}",
-                params)
+    _db.append_rows(cur, "score_history", ("actor", "work_id", "reviewer", "field", "old", "new", "note"),
+                    [(actor, work_id, reviewer, f, o, n, note) for f, o, n, note in changes])

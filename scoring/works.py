@@ -31,6 +31,7 @@ def upsert_work(cur, rec: dict, files: list[dict]) -> tuple[int, str]:
     """Insert or refresh one work inside the caller's transaction. Returns (id, action) where action
     is 'new', 'unchanged', 'updated', or 'locked' (content changed but reviewing has started:
     the stored version is kept and the admin decides)."""
+    _db.flush_pending(cur)
     rec = dict(rec)
     rec["stage"] = contest.canonical_stage(rec.get("stage"))
     rec.setdefault("content_hash", content_hash(files))
