@@ -70,9 +70,13 @@ def worst(findings: list[Finding]) -> str | None:
     return min((f.level for f in findings), key=_ORDER.__getitem__, default=None)
 
 
+OK, OPTIONAL = "ok", "optional"
+STATUS_ICON = {ERROR: LEVEL_ICON[ERROR], WARNING: LEVEL_ICON[WARNING], OK: OK_ICON, OPTIONAL: OPTIONAL_ICON}
+
+
 @dataclass
 class ItemRow:
-    icon: str
+    status: str          # error / warning / ok / optional (not provided, not required)
     name: str
     formats: str
     required: bool
@@ -80,14 +84,14 @@ class ItemRow:
     findings: list[Finding] = field(default_factory=list)
 
     @property
+    def icon(self) -> str:
+        return STATUS_ICON[self.status]
+
+    @property
     def state(self) -> str:
-        if self.findings and worst(self.findings) == ERROR:
-            return "不符合要求"
         if not self.files:
             return "缺少" if self.required else "未提供（可选）"
-        if self.findings and worst(self.findings) == WARNING:
-            return "已提供，需留意"
-        return "已提供"
+        return {ERROR: "不符合要求", WARNING: "已提供，需留意"}.get(self.status, "已提供")
 
 
 def item_rows(report: Report, display: Display = _same) -> list[ItemRow]:
@@ -97,15 +101,12 @@ def item_rows(report: Report, display: Display = _same) -> list[ItemRow]:
         fs = [f for f in report.findings if f.item == it.key and f.level != INFO]
         w = worst(fs)
         if w == ERROR or (it.required and not it.files):
-            icon = LEVEL_ICON[ERROR]
+            status = ERROR
         elif not it.files:
-            icon = OPTIONAL_ICON
-        elif w == WARNING:
-            icon = LEVEL_ICON[WARNING]
+            status = OPTIONAL
         else:
-            icon = OK_ICON
-        rows.append(ItemRow(icon, it.name, it.formats, it.required,
-                            [display(p) for p in it.files], fs))
+            status = WARNING if w == WARNING else OK
+        rows.append(ItemRow(status, it.name, it.formats, it.required, [display(p) for p in it.files], fs))
     return rows
 
 
@@ -113,12 +114,16 @@ def item_rows(report: Report, display: Display = _same) -> list[ItemRow]:
 class FileGroup:
     path: str            # as the teacher knows it; "" for the package as a whole
     title: str
-    icon: str
+    status: str          # error / warning / ok
     findings: list[Finding]
+
+    @property
+    def icon(self) -> str:
+        return STATUS_ICON[self.status]
 
 
 def finding_groups(report: Report, display: Display = _same) -> list[FileGroup]:
-    """Findings grouped per file (package-wide ones first), worst groups first."""
+    """Findings grouped per file (package-wide ones first, then the worst files first)."""
     groups: dict[str, list[Finding]] = {}
     for f in report.sorted_findings():
         groups.setdefault(display(f.path) if f.path else "", []).append(f)
@@ -127,10 +132,10 @@ def finding_groups(report: Report, display: Display = _same) -> list[FileGroup]:
     out = []
     for path, fs in groups.items():
         w = worst(fs)
-        icon = LEVEL_ICON[w] if w in (ERROR, WARNING) else OK_ICON
-        out.append(FileGroup(path, path or "整体（文件夹结构、命名、总大小）", icon, fs))
-    out.sort(key=lambda g: (g.path != "", _ORDER.get(worst(g.findings) or INFO, 3)
-                            if g.findings else 3, g.path))
+        out.append(FileGroup(path, path or "整体（文件夹结构、命名、缺少的材料、总大小）",
+                             w if w in (ERROR, WARNING) else OK, fs))
+    rank = {ERROR: 0, WARNING: 1, OK: 2}
+    out.sort(key=lambda g: (g.path != "", rank[g.status], g.path))
     return out
 
 

@@ -53,8 +53,8 @@ def test_form_helper_flags_book_marks_and_a_301_char_field():
     at.text_area(key="sc_field_0").input("字" * 301).run()
     at.text_area(key="sc_field_1").input("字" * 300).run()
     captions = [c.value for c in at.caption]
-    assert "❌ 作品特点：301 / 300 字" in captions
-    assert "✅ 安装运行说明：300 / 300 字" in captions
+    assert ":red[:material/cancel:] 作品特点：301 / 300 字" in captions
+    assert ":green[:material/check_circle:] 安装运行说明：300 / 300 字" in captions
     assert any("301 字" in e and "作品特点" in e for e in (e.value for e in at.error))
 
 
@@ -131,7 +131,7 @@ def test_report_of_a_good_package_passes_with_every_item_ticked(tmp_path):
     assert not at.exception and not at.error
     assert at.success[0].value.startswith("**通过")
     checklist = next(m.value for m in at.markdown if "案例信息表（附件4）" in m.value)
-    assert checklist.count("- ✅") == len(report.items) == 4
+    assert checklist.count("- :green[:material/check_circle:]") == len(report.items) == 4
 
 
 def test_report_html_is_standalone_and_names_the_fix(tmp_path):

@@ -5,14 +5,14 @@ import streamlit as st
 
 from checks.findings import Finding
 from checks.forms import check_authors, check_form_fields, check_title, count_chars, form_field_names
-from checks.report_html import LEVEL_ICON, split_fix
+from checks.report_html import split_fix
 from checks.rules import load_rules
 
 
 def _show(findings: list[Finding]) -> None:
     for f in findings:
         text, cmds = split_fix(f.fix)
-        st.error(f"{LEVEL_ICON[f.level]} {f.message} 实际：{f.actual or '—'}。{text}", icon="❌")
+        st.error(f"{f.message} 实际：{f.actual or '—'}。{text}", icon=":material/cancel:")
 
 
 def form_helper(project: str | None) -> None:
@@ -23,7 +23,7 @@ def form_helper(project: str | None) -> None:
         found = check_title(title)
         _show(found)
         if not found:
-            st.success("作品名称未使用书名号。", icon="✅")
+            st.success("作品名称未使用书名号。", icon=":material/check_circle:")
 
     if project is not None:
         n = st.number_input("作者人数", min_value=1, max_value=20, value=1, step=1, key="sc_authors")
@@ -38,5 +38,5 @@ def form_helper(project: str | None) -> None:
             if not text:
                 continue
             found = check_form_fields({name: text})
-            st.caption(f"{'❌' if found else '✅'} {name}：{count_chars(text)} / {limit} 字")
+            st.caption(f"{':red[:material/cancel:]' if found else ':green[:material/check_circle:]'} {name}：{count_chars(text)} / {limit} 字")
             _show(found)

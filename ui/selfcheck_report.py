@@ -13,22 +13,31 @@ import pandas as pd
 import streamlit as st
 
 from checks.findings import Finding, Report
-from checks.report_html import (LEVEL_ICON, LEVEL_ZH, finding_groups, item_rows, project_name,
+from checks.findings import ERROR, INFO, WARNING
+from checks.report_html import (LEVEL_ZH, OK, OPTIONAL, finding_groups, item_rows, project_name,
                                 render_html, render_xlsx, split_fix, verdict, video_rows)
 from ui.uploads import display_path
 
 log = logging.getLogger(__name__)
+# Material icons ship with Streamlit, so they render on any machine (emoji fonts may be missing).
+ICON = {ERROR: ":material/cancel:", WARNING: ":material/warning:", INFO: ":material/info:",
+        OK: ":material/check_circle:", OPTIONAL: ":material/remove_circle_outline:"}
+COLOR = {ERROR: "red", WARNING: "orange", INFO: "blue", OK: "green", OPTIONAL: "gray"}
+
+
+def badge(status: str) -> str:
+    return f":{COLOR[status]}[{ICON[status]}]"
 
 
 def _finding(f: Finding) -> None:
-    st.markdown(f"{LEVEL_ICON[f.level]} **{LEVEL_ZH[f.level]}：{f.message}**")
+    st.markdown(f"{badge(f.level)} **:{COLOR[f.level]}[{LEVEL_ZH[f.level]}]：{f.message}**")
     if f.expected or f.actual:
         st.markdown(f"要求：{f.expected or '—'}　｜　实际：{f.actual or '—'}")
     text, commands = split_fix(f.fix)
     if text:
         st.markdown(f"修改方法：{text}")
     for cmd in commands:
-        st.code(cmd, language="bash")
+        st.code(cmd, language="bash", wrap_lines=True)
     st.caption(f"规则编号 {f.rule}")
 
 
@@ -37,23 +46,23 @@ def render_report(report: Report, root: str | None = None, names: list[str] | No
     passed, headline = verdict(report)
     st.subheader("检查结果")
     if passed:
-        st.success(f"**{headline}**", icon="✅")
+        st.success(f"**{headline}**", icon=ICON[OK])
     else:
-        st.error(f"**{headline}**", icon="❌")
+        st.error(f"**{headline}**", icon=ICON[ERROR])
     extra = f"，上传 {len(names)} 项：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}" if names else ""
     st.caption(f"项目类型：{project_name(report.project)} · 共检查 {len(report.files)} 个文件{extra}")
 
-    rows = item_rows(report, display)
+    _package_line(report.package)
+    rows = item_rows(report, lambda p: display(p).rsplit("/", 1)[-1])
     if rows:
         st.markdown("#### 报送内容清单")
         st.markdown("\n".join(
-            f"- {r.icon} **{r.name}**{'' if r.required else '（可选）'}：{r.state}"
+            f"- {badge(r.status)} **{r.name}**{'' if r.required else '（可选）'}：{r.state}"
             f"{'（' + '、'.join(r.files) + '）' if r.files else '，要求 ' + r.formats}" for r in rows))
 
     st.markdown("#### 逐个文件")
     for g in finding_groups(report, display):
-        bad = g.icon in (LEVEL_ICON["error"], LEVEL_ICON["warning"])
-        with st.expander(f"{g.icon} {g.title}", expanded=bad):
+        with st.expander(g.title, icon=ICON[g.status], expanded=bool(g.findings)):
             if not g.findings:
                 st.markdown("未发现问题。")
             for f in g.findings:
@@ -65,6 +74,18 @@ def render_report(report: Report, root: str | None = None, names: list[str] | No
         st.table(pd.DataFrame(vids).set_index("文件"))
 
     _downloads(report, display)
+
+
+_PACKAGE_LABELS = {"stage": "学段", "school_and_name": "学校和姓名", "level2": "项目文件夹", "title": "作品名称"}
+
+
+def _package_line(package: dict | None) -> None:
+    """What the engine read from the folder names, so a teacher sees how the tree was understood."""
+    if not package:
+        return
+    parts = [f"{label}：{package[k]}" for k, label in _PACKAGE_LABELS.items() if package.get(k)]
+    if parts:
+        st.caption("文件夹识别结果 · " + " · ".join(parts))
 
 
 def _downloads(report: Report, display) -> None:
