@@ -16,23 +16,23 @@ else:
 
     st.set_page_config(page_title="教师教育信息化交流活动", page_icon="📋", layout="wide")
     actor = auth.bootstrap()
-    self_check = st.Page("pages/self_check.py", title="作品自检", icon="🔍", default=True)
+    self_check = st.Page("pages/self_check.py", title="作品自检", icon=":material/fact_check:", default=True)
     if actor is None:
-        pages = {"": [self_check, st.Page("pages/login.py", title="登录", icon="🔑")]}
+        pages = {"": [self_check, st.Page("pages/login.py", title="登录", icon=":material/login:")]}
     elif actor.role == "reviewer":
         pages = {"公共": [self_check],
-                 "评审": [st.Page("pages/review_tasks.py", title="我的评审任务", icon="📝"),
-                          st.Page("pages/review_work.py", title="评审作品", icon="🎬")]}
+                 "评审": [st.Page("pages/review_tasks.py", title="我的评审任务", icon=":material/assignment:"),
+                          st.Page("pages/review_work.py", title="评审作品", icon=":material/rate_review:")]}
     else:
         pages = {"公共": [self_check],
-                 "组织": [st.Page("pages/admin_import.py", title="导入与初审", icon="📥"),
-                          st.Page("pages/admin_reviewers.py", title="评委与分配", icon="👥"),
-                          st.Page("pages/admin_progress.py", title="进度", icon="⏱️")],
-                 "结果": [st.Page("pages/admin_ranking.py", title="排名", icon="🏆"),
-                          st.Page("pages/admin_charts.py", title="统计图表", icon="📊"),
-                          st.Page("pages/admin_audit.py", title="审计记录", icon="🗂️")],
-                 "系统": [st.Page("pages/admin_settings.py", title="设置", icon="⚙️"),
-                          st.Page("pages/admin_accounts.py", title="账号管理", icon="🔐")]}
+                 "组织": [st.Page("pages/admin_import.py", title="导入与初审", icon=":material/upload_file:"),
+                          st.Page("pages/admin_reviewers.py", title="评委与分配", icon=":material/groups:"),
+                          st.Page("pages/admin_progress.py", title="进度", icon=":material/timelapse:")],
+                 "结果": [st.Page("pages/admin_ranking.py", title="排名", icon=":material/emoji_events:"),
+                          st.Page("pages/admin_charts.py", title="统计图表", icon=":material/bar_chart:"),
+                          st.Page("pages/admin_audit.py", title="审计记录", icon=":material/history:")],
+                 "系统": [st.Page("pages/admin_settings.py", title="设置", icon=":material/settings:"),
+                          st.Page("pages/admin_accounts.py", title="账号管理", icon=":material/manage_accounts:")]}
     if actor is not None:
         with st.sidebar:
             st.caption(f"当前用户：{auth.display_name()}（{auth.ROLE_NAMES[actor.role]}）")

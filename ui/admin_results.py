@@ -49,7 +49,7 @@ def show_ranking(df: pd.DataFrame, project: str, stage: str, only_ranked: bool) 
         st.markdown(f"#### {pname} · {stg}")
         g = g.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
         st.dataframe(pd.DataFrame({
-            "名次": g["rank"], "奖项": g["tier"].fillna(""), "编号": g["work_id"], "作品名称": g["title"],
+            "名次": g["rank"].astype("string").fillna("—"), "奖项": g["tier"].fillna(""), "编号": g["work_id"], "作品名称": g["title"],
             "学校": g["school"].fillna(""), "评分数": g["n_scores"].astype("Int64").astype(str) + "/"
             + g["n_assigned"].astype("Int64").astype(str), "得分": g["score"].round(2),
             "平均分": g["mean"].round(2), "中位数": g["median"].round(2), "去极值平均": g["trimmed_mean"].round(2),
@@ -106,8 +106,8 @@ def reviewer_severity(scores: list[dict]) -> None:
     per["偏差"] = per["偏差"].round(2)
     chart = alt.Chart(per).mark_bar().encode(
         x=alt.X("偏差:Q", title="平均偏差（该评委给分 − 同作品其他评委平均分）"),
-        y=alt.Y("评委:N", sort="x", title=None),
+        y=alt.Y("评委:N", sort="x", title=None, axis=alt.Axis(labelOverlap=False)),
         color=alt.condition(alt.datum["偏差"] < 0, alt.value("#d62728"), alt.value("#2ca02c")),
-        tooltip=["评委", "偏差", "份数"]).properties(height=max(120, 28 * len(per)))
+        tooltip=["评委", "偏差", "份数"]).properties(height=alt.Step(28))
     st.altair_chart(chart, width="stretch")
     st.caption("负值表示该评委偏严，正值表示偏宽；设置中可选择“评委标准分（z 分数）还原”汇总方式以消除宽严差异。")

@@ -64,6 +64,20 @@ def file_url(path: str | os.PathLike, mime: str | None = None, download_name: st
     return f"{_base()}/api/files/{token}"
 
 
+def absolute_url(relative: str) -> str:
+    """st.video takes only absolute URLs (anything else is read as a file path): prefix the origin
+    the browser itself used (st.context.url), so proxies and host names keep working."""
+    try:
+        import streamlit as st
+        from urllib.parse import urlsplit
+        parts = urlsplit(st.context.url or "")
+        if parts.scheme and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}{relative}"
+    except Exception:
+        pass
+    return relative
+
+
 def routes() -> list:
     """Starlette routes for st.App (imported only in the server process)."""
     from starlette.exceptions import HTTPException

@@ -76,7 +76,7 @@ def _video(path: Path, kind: str) -> None:
         return
     if kind not in BROWSER_VIDEO:
         st.caption("此视频格式浏览器可能无法播放，如无画面请下载后用播放器观看。")
-    st.video(url)
+    st.video(media_route.absolute_url(url))
 
 
 def _iframe(path: Path, mime: str) -> None:
@@ -105,13 +105,26 @@ def _docx_html(path: str, mtime: float) -> str:
 
 
 def _legacy_text(path: Path, kind: str) -> None:
-    from checks.doc_text import extract_text
-    with open(path, "rb") as f:
-        text = extract_text(f, kind)
+    if kind == "text":
+        with open(path, "rb") as f:
+            raw = f.read(200_000)
+        text = next((raw.decode(enc) for enc in ("utf-8", "gb18030") if _decodes(raw, enc)), "")
+    else:
+        from checks.doc_text import extract_text
+        with open(path, "rb") as f:
+            text = extract_text(f, kind)
     if text.strip():
-        st.text_area("文档文字（旧版格式，仅显示文字）", text[:200_000], height=480, disabled=True)
+        st.text_area("文档文字（仅显示文字）", text[:200_000], height=480, disabled=True)
     else:
         st.info("未能读取该文档的文字，请下载后查看。")
+
+
+def _decodes(raw: bytes, enc: str) -> bool:
+    try:
+        raw.decode(enc)
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def _archive(path: Path, label: str, *, key: str) -> None:

@@ -1,0 +1,219 @@
+"""Role matrix: every page × (anonymous, reviewer, admin) is allowed or refused, the router hides
+pages a role may not see, scoring refuses every write of the wrong role, and the reviewer's work
+page is blind and scores through the form. One real package imported into a temp data dir."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from accounts import AccountStore
+from scoring import db
+from scoring.errors import PermissionDenied
+from scoring.permissions import ADMIN, REVIEWER, Actor
+
+REPO = Path(__file__).resolve().parents[1]
+ADMIN_ACTOR = Actor("admin", ADMIN)
+SCHOOL, TEACHER = "XX市第一实验小学", "张三"
+FOLDER = f"小学{SCHOOL}{TEACHER}"
+
+PAGES = {
+    "admin_import.py": ("admin", "导入与初审"), "admin_reviewers.py": ("admin", "评委与分配"),
+    "admin_progress.py": ("admin", "评审进度"), "admin_ranking.py": ("admin", "排名"),
+    "admin_charts.py": ("admin", "统计图表"), "admin_audit.py": ("admin", "审计记录"),
+    "admin_settings.py": ("admin", "设置"), "admin_accounts.py": ("admin", "账号管理"),
+    "review_tasks.py": ("reviewer", "我的评审任务"), "review_work.py": ("reviewer", None),
+}
+USERS = {"anonymous": None, "reviewer": "rev_a", "admin": "admin"}
+
+
+@pytest.fixture(scope="module")
+def contest(tmp_path_factory, video_cache):
+    from samplegen.packages import make_package
+    from scoring.assignment import assign
+    from scoring.importer import import_dump
+    from scoring.reviewers import upsert_reviewers
+
+    data = tmp_path_factory.mktemp("roles-data")
+    old_env = os.environ.get("RATING_DATA_DIR")
+    os.environ["RATING_DATA_DIR"] = str(data)
+    db.configure(data / "scoring.duckdb")
+    store = AccountStore(data)
+    store.ensure_initialized()
+    make_package(data / "pkgs", "fusion_case", stage="小学", school=SCHOOL, teacher=TEACHER,
+                 title="光的折射", cache_dir=video_cache)
+    summary = import_dump(ADMIN_ACTOR, data / "pkgs")
+    wid = summary["works"][0]
+    base = {"district": "城东区", "projects": ["fusion_case"], "stages": ["小学"], "cap": 10}
+    upsert_reviewers(ADMIN_ACTOR, [{**base, "username": "rev_a", "name": "甲评委", "school": "XX市育才小学"},
+                                   {**base, "username": "rev_b", "name": "乙评委", "school": "XX市实验中学"},
+                                   {**base, "username": "rev_same", "name": "同校评委", "school": SCHOOL}])
+    for u in ("rev_a", "rev_b", "rev_same"):
+        store.add_user(ADMIN_ACTOR, u, u)
+    assign(ADMIN_ACTOR, wid, "rev_a")
+    yield {"dir": data, "work": wid}
+    db.close(data / "scoring.duckdb")
+    db.configure(None)
+    if old_env is None:
+        os.environ.pop("RATING_DATA_DIR", None)
+    else:
+        os.environ["RATING_DATA_DIR"] = old_env
+
+
+def run(script: str, user: str | None = None, **state) -> AppTest:
+    at = AppTest.from_file(str(REPO / script), default_timeout=60)
+    if user:
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = user
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def page_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "text", "error",
+                                  "warning", "info", "success") for e in getattr(at, kind)]
+    parts += [str(o) for r in at.radio for o in r.options] + [str(o) for s in at.selectbox for o in s.options]
+    parts += [df.value.to_csv() for df in at.dataframe]
+    return "\n".join(map(str, parts))
+
+
+@pytest.mark.parametrize("who", list(USERS))
+@pytest.mark.parametrize("page", list(PAGES))
+def test_role_matrix(contest, page, who):
+    role, title = PAGES[page]
+    at = run(f"pages/{page}", USERS[who])
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    if who == "anonymous":
+        assert [w.value for w in at.warning] == ["请先登录后再访问此页面。"]
+        assert not at.title
+    elif who != role:
+        need = "管理员" if role == "admin" else "评委"
+        assert errors == [f"您没有权限访问此页面（需要{need}账号）。"]
+        assert not at.title
+    else:
+        assert not any("没有权限" in e for e in errors), errors
+        assert at.title and (title is None or at.title[0].value == title)
+
+
+ALL_PAGES = ["pages/self_check.py", "pages/login.py", *(f"pages/{p}" for p in PAGES)]
+NAV = {"anonymous": {"pages/self_check.py", "pages/login.py"},
+       "reviewer": {"pages/self_check.py", "pages/review_tasks.py", "pages/review_work.py"},
+       "admin": {"pages/self_check.py", *(f"pages/{p}" for p in PAGES if p.startswith("admin_"))}}
+
+
+@pytest.mark.parametrize("who", list(USERS))
+def test_router_offers_each_role_only_its_pages(contest, who):
+    home = run("app.py", USERS[who])
+    assert not home.exception
+    assert [t.value for t in home.title] == ["作品自查"]        # the self-check page is everyone's default
+    for page in ALL_PAGES:
+        at = run("app.py", USERS[who])
+        if page in NAV[who]:
+            at.switch_page(page).run()
+            assert not at.exception
+            assert not any("没有权限" in e.value for e in at.error), page
+        else:
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(page)
+
+
+def test_disabled_account_loses_its_session(contest):
+    store = AccountStore(contest["dir"])
+    store.set_disabled(ADMIN_ACTOR, "rev_b", True)
+    try:
+        at = run("pages/review_tasks.py", "rev_b")
+        assert [w.value for w in at.warning] == ["请先登录后再访问此页面。"]
+        assert at.session_state["authentication_status"] is None
+    finally:
+        store.set_disabled(ADMIN_ACTOR, "rev_b", False)
+
+
+def test_reviewer_work_page_is_blind(contest):
+    at = run("pages/review_work.py", "rev_a")
+    assert not at.exception
+    text = page_text(at)
+    assert "光的折射" in text and "教学活动录像.mp4" in text
+    for secret in (TEACHER, SCHOOL, FOLDER, "登记表", "汇总表"):
+        assert secret not in text, secret
+
+
+def test_unassigned_and_recused_reviewers_see_no_work(contest):
+    for user in ("rev_b", "rev_same"):
+        at = run("pages/review_work.py", user, review_work_id=contest["work"])
+        assert [i.value for i in at.info] == ["目前没有分配给您的作品。"]
+        assert "光的折射" not in page_text(at)
+
+
+def test_reviewer_scores_saves_draft_and_submits_through_the_form(contest):
+    from scoring.rubrics import load_rubric
+    from scoring.selectors import get_review
+    wid = contest["work"]
+    rubric = load_rubric("fusion_case")
+    at = run("pages/review_work.py", "rev_a")
+    for c in rubric.criteria:
+        at.number_input(key=f"score_{wid}_{c.key}").set_value(float(c.max) - 5)
+    at.text_area(key=f"comment_{wid}").input("录像清晰，建议补充学生活动。")
+    at.run()
+    expected = round(sum((c.max - 5) * c.weight for c in rubric.criteria), 2)
+    assert at.metric[0].value == f"{expected:g} / {rubric.max_total:g}"       # live total
+    at.button(key=f"save_{wid}").click().run()
+    review = get_review(Actor("rev_a", REVIEWER), wid)
+    assert review["status"] == "draft" and review["total"] == expected
+    assert review["comment"] == "录像清晰，建议补充学生活动。"
+    at.checkbox(key=f"confirm_{wid}").check().run()
+    at.button(key=f"submit_{wid}").click().run()
+    assert not at.exception
+    assert get_review(Actor("rev_a", REVIEWER), wid)["status"] == "submitted"
+    assert any("已锁定" in s.value for s in at.success)
+    assert at.number_input(key=f"score_{wid}_{rubric.criteria[0].key}").disabled
+
+
+def _admin_writes(wid: int):
+    from scoring import assignment, export, importer, reviewers, reviews, selectors, settings, works
+    from scoring.ranking import rank_works
+    from scoring.simulate import simulate_scores
+    return {
+        "upsert_reviewers": lambda a: reviewers.upsert_reviewers(a, []),
+        "import_reviewers_csv": lambda a: reviewers.import_reviewers_csv(a, "username,projects,stages\nx,fusion_case,小学\n"),
+        "set_active": lambda a: reviewers.set_active(a, "rev_a", False),
+        "auto_assign": lambda a: assignment.auto_assign(a),
+        "assign": lambda a: assignment.assign(a, wid, "rev_b"),
+        "unassign": lambda a: assignment.unassign(a, wid, "rev_a"),
+        "reopen_review": lambda a: reviews.reopen_review(a, wid, "rev_a", "复议"),
+        "update_settings": lambda a: settings.update_settings(a, {"reviewers_per_work": 5}),
+        "set_excluded": lambda a: works.set_excluded(a, wid, True, "x"),
+        "add_work": lambda a: works.add_work(a, project="fusion_case", stage="小学", title="x"),
+        "import_dump": lambda a: importer.import_dump(a, "/nonexistent"),
+        "export_workbook": lambda a: export.export_workbook(a, "/tmp/never.xlsx"),
+        "simulate_scores": lambda a: simulate_scores(a),
+        "list_works": lambda a: selectors.list_works(a),
+        "work_detail": lambda a: selectors.work_detail(a, wid),
+        "score_history": lambda a: selectors.score_history(a),
+        "all_scores": lambda a: selectors.all_scores(a),
+        "progress": lambda a: selectors.progress(a),
+        "rank_works": lambda a: rank_works(a),
+    }
+
+
+@pytest.mark.parametrize("action", list(_admin_writes(0)))
+def test_scoring_refuses_admin_actions_to_a_reviewer(contest, action):
+    with pytest.raises(PermissionDenied):
+        _admin_writes(contest["work"])[action](Actor("rev_a", REVIEWER))
+
+
+def test_scoring_refuses_review_writes_to_the_wrong_person(contest):
+    from scoring.reviews import save_review, submit_review
+    wid = contest["work"]
+    with pytest.raises(PermissionDenied):                       # admins do not score
+        save_review(ADMIN_ACTOR, wid, {})
+    with pytest.raises(PermissionDenied, match="未被分配"):      # not assigned
+        save_review(Actor("rev_b", REVIEWER), wid, {})
+    with pytest.raises(PermissionDenied):                       # same school: never assignable
+        from scoring.assignment import assign
+        assign(ADMIN_ACTOR, wid, "rev_same")
+    with pytest.raises(PermissionDenied):
+        submit_review(Actor("rev_same", REVIEWER), wid)
