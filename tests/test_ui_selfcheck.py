@@ -149,3 +149,48 @@ def test_report_html_is_standalone_and_names_the_fix(tmp_path):
     wb = load_workbook(io.BytesIO(render_xlsx(report)))
     rules = [r[2] for r in wb["检查结果"].iter_rows(min_row=5, values_only=True)]
     assert "video.fps" in rules and wb["视频参数"].max_row == 2
+
+
+def _run_check_script(src: str, name: str, project):
+    """Runs ui.selfcheck_upload.run_check on an in-memory upload, as the page does after a drop."""
+    import io
+    from pathlib import Path
+
+    import streamlit as st
+
+    from ui.selfcheck_upload import RESULT_KEY, run_check
+
+    class Upload(io.BytesIO):
+        pass
+
+    if RESULT_KEY not in st.session_state:
+        up = Upload(Path(src).read_bytes())
+        up.name, up.size = name, len(up.getvalue())
+        run_check([up], project, None)
+
+
+def test_run_check_spools_checks_and_deletes_the_temp_tree(tmp_path):
+    from samplegen.media import make_video
+    video = make_video(tmp_path / "v.mp4", seconds=1, fps=30)
+    at = AppTest.from_function(_run_check_script, args=(str(video), "资源/../教学活动录像.mp4",
+                                                        "vocational_practice"), default_timeout=60).run()
+    assert not at.exception
+    result = at.session_state["sc_result"]
+    report = result["report"]
+    assert [f.path for f in report.files] == ["资源/教学活动录像.mp4"]
+    assert "video.fps" in {f.rule for f in report.findings}
+    assert result["names"] == ["资源"] and not Path(result["root"]).exists()
+
+
+def test_engine_failure_becomes_a_chinese_message_not_a_traceback(tmp_path):
+    src = tmp_path / "a.docx"
+    src.write_bytes(b"x")
+    at = AppTest.from_function(_run_check_script, args=(str(src), "a.docx", "no_such_project"),
+                               default_timeout=60).run()
+    assert not at.exception
+    result = at.session_state["sc_result"]
+    assert "report" not in result and result["error"].startswith("检查过程中出现意外错误")
+    page = _page()
+    page.session_state["sc_result"] = result
+    page.run()
+    assert not page.exception and page.error[0].value == result["error"]

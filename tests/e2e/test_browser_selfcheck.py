@@ -3,6 +3,7 @@ good package folder and a broken video and reads the verdicts off the page."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from samplegen.media import make_video
 from samplegen.packages import make_package
@@ -67,4 +68,17 @@ def test_30fps_video_fails_with_fix(page, app_url, tmp_path, artifacts):
     assert "25 帧/秒" in text or "25帧/秒" in text
     codes = [c.inner_text() for c in page.locator("[data-testid='stCode'] code").all()]
     assert any("ffmpeg" in c and "-r 25" in c for c in codes), codes
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="下载完整报告（HTML）").click()
+    html = open(dl.value.path(), encoding="utf-8").read()
+    assert "不通过" in html and "-r 25" in html and "video.fps" in html
     _screenshot(page, artifacts / "selfcheck-video-30fps.png")
+
+
+def test_rar_archive_is_checked_from_the_files_uploader(page, app_url):
+    rar = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "rar" / "rar5-subdirs.rar"
+    _open(page, app_url)
+    _run_check(page, "sc_files_0", rar, "rar5-subdirs.rar")
+    assert re.search(r"不通过：\d+ 项不符合要求",
+                     page.locator("[data-testid='stAlertContentError']").first.inner_text())
+    assert "规则编号 package.layout" in page.locator("[data-testid='stMain']").inner_text()
