@@ -188,8 +188,9 @@ def make_docx_words(path, n_words: int, title: str | None = None) -> Path:
 
 # --- PDF --------------------------------------------------------------------------------------
 
-def make_scan_pdf(path, pages: int = 1, dpi: int = 100) -> Path:
-    """A PDF whose pages are whole-page images, like a signed form run through a scanner."""
+def make_scan_pdf(path, pages: int = 1, dpi: int = 100, seed: str = "") -> Path:
+    """A PDF whose pages are whole-page images, like a signed form run through a scanner.
+    `seed` varies the signature stroke, so forms of different works are different files."""
     from PIL import Image, ImageDraw
     w, h = int(8.27 * dpi), int(11.69 * dpi)
     images = []
@@ -200,7 +201,7 @@ def make_scan_pdf(path, pages: int = 1, dpi: int = 100) -> Path:
         for k in range(12):                       # the form's ruled lines
             y = h // 6 + k * h // 18
             d.line([w // 8, y, w * 7 // 8, y], fill=60, width=2)
-        x0, y0 = w * 6 // 10, h * 5 // 6           # a handwritten signature
+        x0, y0 = w * 6 // 10 + sum(seed.encode()) % 50, h * 5 // 6   # a handwritten signature
         d.line([(x0, y0), (x0 + 40, y0 - 30), (x0 + 70, y0 + 10), (x0 + 120, y0 - 20), (x0 + 160, y0)],
                fill=20, width=4)
         d.text((w // 8, h // 10), f"page {n + 1}", fill=30)
