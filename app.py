@@ -8,8 +8,13 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 if get_script_run_ctx(suppress_warning=True) is None:
+    from streamlit.runtime.pages_manager import PagesManager
+
     from ui.media_route import routes
 
+    # pages/ is routed by st.navigation only. Without this, a fresh server's first request to a
+    # deep link (/login) would auto-discover pages/ and run that page file without this router.
+    PagesManager.uses_pages_directory = False
     app = st.App(__file__, routes=routes())
 else:
     from ui import auth
