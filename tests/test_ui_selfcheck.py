@@ -169,8 +169,9 @@ def _run_check_script(src: str, name: str, project):
         run_check([up], project, None)
 
 
-def test_run_check_spools_checks_and_deletes_the_temp_tree(tmp_path):
+def test_run_check_spools_checks_and_deletes_the_temp_tree(tmp_path, monkeypatch):
     from samplegen.media import make_video
+    monkeypatch.setenv("RATING_DATA_DIR", str(tmp_path / "data"))
     video = make_video(tmp_path / "v.mp4", seconds=1, fps=30)
     at = AppTest.from_function(_run_check_script, args=(str(video), "资源/../教学活动录像.mp4",
                                                         "vocational_practice"), default_timeout=60).run()
@@ -180,9 +181,12 @@ def test_run_check_spools_checks_and_deletes_the_temp_tree(tmp_path):
     assert [f.path for f in report.files] == ["资源/教学活动录像.mp4"]
     assert "video.fps" in {f.rule for f in report.findings}
     assert result["names"] == ["资源"] and not Path(result["root"]).exists()
+    spool_base = tmp_path / "data" / "uploads" / "selfcheck"
+    assert Path(result["root"]).parent == spool_base and list(spool_base.iterdir()) == []
 
 
-def test_engine_failure_becomes_a_chinese_message_not_a_traceback(tmp_path):
+def test_engine_failure_becomes_a_chinese_message_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("RATING_DATA_DIR", str(tmp_path / "data"))
     src = tmp_path / "a.docx"
     src.write_bytes(b"x")
     at = AppTest.from_function(_run_check_script, args=(str(src), "a.docx", "no_such_project"),

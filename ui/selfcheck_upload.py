@@ -62,10 +62,19 @@ def _progress_cb(bar):
     return cb
 
 
+def _spool_base():
+    """Spool under the app's data dir (real disk), else the system temp dir."""
+    try:
+        from accounts.store import data_dir
+        return data_dir() / "uploads" / "selfcheck"
+    except Exception:
+        return None
+
+
 def run_check(uploads: list, project: str | None, subtype: str | None) -> None:
     """Spool, check, store the result in session state; never raises."""
     from checks import check_paths   # imported here so a broken engine shows a message, not a crash
-    root = new_spool_dir()
+    root = new_spool_dir(_spool_base())
     names = sorted({(up.name.replace("\\", "/").split("/") or [up.name])[0] for up in uploads})
     bar = st.progress(0.0, text="正在接收文件……")
     t0 = time.monotonic()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -88,8 +89,21 @@ def spool(uploads: Iterable[NamedUpload], root: Path) -> list[Path]:
     return sorted(root.iterdir(), key=lambda p: p.name)
 
 
-def new_spool_dir(prefix: str = "selfcheck-") -> Path:
-    return Path(tempfile.mkdtemp(prefix=prefix))
+def new_spool_dir(base: Path | None = None, prefix: str = "selfcheck-") -> Path:
+    """A private folder for one check. `base` should be on real disk: /tmp may be RAM (tmpfs).
+
+    Folders a crashed process left behind for over a day are swept on the way.
+    """
+    if base is not None:
+        base.mkdir(parents=True, exist_ok=True)
+        cutoff = time.time() - 86_400
+        for old in base.glob(prefix + "*"):
+            try:
+                if old.stat().st_mtime < cutoff:
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError:
+                pass
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=base))
 
 
 def remove_tree(root: Path) -> None:
