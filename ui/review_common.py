@@ -49,12 +49,13 @@ def describe(exc: BaseException, action: str) -> str:
         return f"{action}失败：{exc.message}"
     if db_errors and isinstance(exc, db_errors):
         return f"{action}失败：数据库文件被其他程序占用或无法打开，请稍后重试或联系管理员。"
+    # No server paths in these messages: reviewers see them, and stored paths carry author names.
     if isinstance(exc, FileNotFoundError):
-        return f"{action}失败：找不到文件或文件夹 {exc.filename or ''}。"
+        return f"{action}失败：找不到文件（可能已被移动或删除），请联系管理员。"
     if isinstance(exc, PermissionError):
-        return f"{action}失败：没有读取权限 {exc.filename or ''}。"
+        return f"{action}失败：服务器没有读取该文件的权限，请联系管理员。"
     if isinstance(exc, OSError):
-        return f"{action}失败：读写文件出错（{exc.strerror or exc}）。"
+        return f"{action}失败：读写文件出错（{exc.strerror or '未知原因'}），请联系管理员。"
     return f"{action}失败，请稍后重试；若反复出现请联系管理员查看服务器日志。"
 
 
