@@ -217,3 +217,46 @@ def test_scoring_refuses_review_writes_to_the_wrong_person(contest):
         assign(ADMIN_ACTOR, wid, "rev_same")
     with pytest.raises(PermissionDenied):
         submit_review(Actor("rev_same", REVIEWER), wid)
+
+
+def test_broken_rubric_file_is_a_chinese_message(contest, tmp_path, monkeypatch):
+    import scoring.rubrics
+    (tmp_path / "fusion_case.yaml").write_text("project: fusion_case\ncriteria: [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(scoring.rubrics, "RUBRICS_DIR", tmp_path)
+    at = run("pages/review_work.py", "rev_a")
+    assert not at.exception
+    assert any(e.value.startswith("打开作品失败：规则或评分标准文件有误") for e in at.error)
+
+
+def test_moved_package_is_a_chinese_message_without_server_paths(contest, tmp_path):
+    pkgs = contest["dir"] / "pkgs"
+    moved = tmp_path / "moved"
+    pkgs.rename(moved)
+    try:
+        at = run("pages/review_work.py", "rev_a")
+        assert not at.exception
+        errors = [e.value for e in at.error]
+        assert errors == ["打开文件失败：找不到文件（可能已被移动或删除），请联系管理员。"]
+        assert str(contest["dir"]) not in page_text(at)
+    finally:
+        moved.rename(pkgs)
+
+
+def test_locked_database_is_a_chinese_message(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    AccountStore(tmp_path).ensure_initialized()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+         "print('ready', flush=True); time.sleep(60)", str(tmp_path / "scoring.duckdb")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        monkeypatch.setenv("RATING_DATA_DIR", str(tmp_path))
+        at = run("pages/admin_progress.py", "admin")
+        assert not at.exception
+        assert [e.value for e in at.error] == [
+            "读取进度失败：数据库文件被其他程序占用或无法打开，请稍后重试或联系管理员。"]
+    finally:
+        holder.kill()
+        holder.wait()
