@@ -37,14 +37,21 @@ non-media content and an MP4 whose index (moov) was cut off.
 """
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
+import select
+import signal
+import time
 from typing import Any
 
 from checks.errors import Unreadable
 
 # Headers live at the start (or, moov-last, at the end): MediaInfo never needs more than this.
 READ_BUDGET = 64 * 1024 * 1024
+# A header parse takes milliseconds; this only stops libmediainfo spinning on crafted junk.
+PARSE_TIMEOUT_S = 15.0
 
 _NUM = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -87,11 +94,13 @@ _INTERLACED = {"interlaced", "mbaff", "paff"}
 
 # --- public API ------------------------------------------------------------------------------
 
-def from_stream(f, *, read_budget: int = READ_BUDGET) -> dict[str, Any]:
-    """Facts of the media in the open seekable binary stream `f` (headers only; MediaInfo is
-    handed at most `read_budget` bytes, so junk that looks like MPEG-TS is never read through)."""
-    from pymediainfo import MediaInfo
+def from_stream(f, *, read_budget: int = READ_BUDGET, timeout_s: float = PARSE_TIMEOUT_S) -> dict[str, Any]:
+    """Facts of the media in the open seekable binary stream `f` (headers only).
 
+    MediaInfo is handed at most `read_budget` bytes (junk that looks like MPEG-TS would otherwise be
+    read to its end) and, where the OS can fork, runs in a child process killed after `timeout_s`:
+    libmediainfo 24.12 spins forever on some crafted MPEG-TS junk, and a stuck C call cannot be
+    interrupted from a thread."""
     try:
         f.seek(0, 2)
         size = f.tell()
@@ -100,6 +109,18 @@ def from_stream(f, *, read_budget: int = READ_BUDGET) -> dict[str, Any]:
         raise Unreadable("无法读取该文件（文件流不可定位）。", detail=str(exc)) from exc
     if size == 0:
         raise Unreadable("文件大小为 0 字节，是空文件，请重新导出或重新上传。", rule="file.empty")
+    if hasattr(os, "fork"):
+        tracks = _parse_in_child(f, read_budget, timeout_s)
+        f.seek(0)   # the child moved the shared file offset
+    else:
+        tracks = _parse_tracks(f, read_budget)
+    return _build([(kind, raw) for kind, raw in tracks])
+
+
+def _parse_tracks(f, read_budget: int) -> list[tuple[str, dict]]:
+    """pymediainfo tracks reduced to the canonical raw keys (durations in seconds)."""
+    from pymediainfo import MediaInfo
+
     try:
         info = MediaInfo.parse(_Budgeted(f, read_budget))
     except Exception as exc:  # libmediainfo failure on hostile input: report, never crash
@@ -111,7 +132,67 @@ def from_stream(f, *, read_budget: int = READ_BUDGET) -> dict[str, Any]:
             raw = {k: d.get(src) for k, (src, _) in _KEYS[t.track_type].items()}
             raw["duration"] = _ms_to_s(raw["duration"])
             tracks.append((t.track_type, raw))
-    return _build(tracks)
+    return tracks
+
+
+def _parse_in_child(f, read_budget: int, timeout_s: float) -> list[tuple[str, dict]]:
+    """Run `_parse_tracks` in a forked child; its JSON result comes back through a pipe."""
+    _preload_library()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: never return into the caller's code, never run atexit handlers
+        code = 0
+        try:
+            os.close(r)
+            try:
+                payload = {"tracks": _parse_tracks(f, read_budget)}
+            except Unreadable as exc:
+                payload = {"unreadable": exc.message, "detail": exc.detail}
+            with os.fdopen(w, "wb") as out:
+                out.write(json.dumps(payload).encode())
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(w)
+    chunks, deadline = [], time.monotonic() + timeout_s
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            ready = select.select([r], [], [], max(left, 0))[0] if left > 0 else []
+            if not ready:
+                os.kill(pid, signal.SIGKILL)
+                raise Unreadable("分析该文件超时：文件内容异常（可能已损坏或不是正常的视频），无法读取。",
+                                 detail=f"MediaInfo did not finish in {timeout_s} s")
+            chunk = os.read(r, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(r)
+        os.waitpid(pid, 0)
+    try:
+        payload = json.loads(b"".join(chunks))
+    except ValueError as exc:
+        raise Unreadable("无法解析该视频文件，文件可能已损坏。", detail="MediaInfo child died") from exc
+    if "unreadable" in payload:
+        raise Unreadable(payload["unreadable"], detail=payload.get("detail"))
+    return [(kind, raw) for kind, raw in payload["tracks"]]
+
+
+_LIBRARY_LOADED = False
+
+
+def _preload_library() -> None:
+    """Load libmediainfo in the parent once, so a forked child never has to dlopen it."""
+    global _LIBRARY_LOADED
+    if not _LIBRARY_LOADED:
+        from pymediainfo import MediaInfo
+        try:
+            MediaInfo.parse(io.BytesIO(bytes(16)))   # public API; loads and initialises the library
+        except Exception:
+            pass                                     # the child will report the failure
+        _LIBRARY_LOADED = True
 
 
 def from_mediainfo_json(data: str | bytes | dict) -> dict[str, Any]:
