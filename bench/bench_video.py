@@ -1,0 +1,190 @@
+"""Checking a ~500 MB MP4 must cost about what MediaInfo itself costs, and a video stored in a ZIP must
+be checked in place, not extracted.
+
+Makes a ~500 MB H.264/AAC MP4 twice (moov first, moov last) with the remux trick, then prints:
+  (a) whole-process wall time of `python -m checks FILE --json` against the baseline
+      `mediainfo --Output=JSON FILE` measured in the same run (goal: ratio <= 1.5), plus the
+      in-process pymediainfo parse and `media_facts.from_stream`, and the check's peak RSS;
+  (b) facts of the video stored (ZIP_STORED) in a ZIP through `checks.archives` (a byte-range view)
+      against extract-then-check (goal: >= 20x faster).
+
+    .venv/bin/python bench/bench_video.py [--size-mb 500] [--repeat 5] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def make_sized_video(path: Path, size_mb: int, faststart: bool) -> Path:
+    from samplegen.media import make_long_video
+    kbps = 3800
+    make_long_video(path, minutes=1, bitrate_kbps=kbps, faststart=faststart)
+    per_min = path.stat().st_size
+    return make_long_video(path, minutes=size_mb * 1e6 / per_min, bitrate_kbps=kbps, faststart=faststart)
+
+
+def run_timed(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and exit code of one child process."""
+    t = time.perf_counter()
+    p = subprocess.run(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t, p.returncode
+
+
+# Linux keeps the parent's high-water mark across fork+exec, so getrusage() in or of a child started
+# from this (large) bench process reports our RSS, not its own. The check's own peak is VmHWM of its
+# process image, printed at exit; RUSAGE_CHILDREN then covers the forked MediaInfo parse.
+_RSS_PROBE = (
+    "import atexit, resource, runpy, sys\n"
+    "def _report():\n"
+    "    hwm = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
+    "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "    print(f'RSS {hwm} {kids}', file=sys.stderr)\n"
+    "atexit.register(_report)\n"
+    "sys.argv = ['checks'] + sys.argv[1:]\n"
+    "runpy.run_module('checks', run_name='__main__', alter_sys=True)\n")
+
+
+def check_peak_rss(video: Path) -> tuple[int, int]:
+    """(peak RSS KiB of `python -m checks FILE --json`, peak RSS KiB of its forked parse child)."""
+    p = subprocess.run([sys.executable, "-c", _RSS_PROBE, str(video), "--json"], cwd=REPO,
+                       capture_output=True, text=True)
+    line = [l for l in p.stderr.splitlines() if l.startswith("RSS ")][-1]
+    _, hwm, kids = line.split()
+    return int(hwm), int(kids)
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def fmt_ms(s: float) -> str:
+    return f"{s * 1000:8.1f} ms"
+
+
+def bench_process(video: Path, repeat: int) -> None:
+    from pymediainfo import MediaInfo
+    from checks.media_facts import from_stream
+
+    check_cmd = [sys.executable, "-m", "checks", str(video), "--json"]
+    run_timed(check_cmd)                        # warm the page cache and .pyc files once
+    check = [run_timed(check_cmd) for _ in range(repeat)]
+    codes = {c for _, c in check}
+    have_cli = shutil.which("mediainfo") is not None
+    cli = [run_timed(["mediainfo", "--Output=JSON", str(video)]) for _ in range(repeat)] if have_cli else []
+    floor = [run_timed([sys.executable, "-c", "pass"]) for _ in range(repeat)]
+    # where the whole-process time goes: start-up, imports, rules YAML, then the parse itself
+    imports = [run_timed([sys.executable, "-c", "import checks.cli, pymediainfo"]) for _ in range(repeat)]
+    rules = [run_timed([sys.executable, "-c", "from checks.rules import load_rules; load_rules()"])
+             for _ in range(repeat)]
+
+    t_check = statistics.median(w for w, _ in check)
+    print(f"  python -m checks FILE --json : {fmt_ms(t_check)}  (exit {sorted(codes)})")
+    if cli:
+        t_cli = statistics.median(w for w, _ in cli)
+        print(f"  mediainfo --Output=JSON FILE : {fmt_ms(t_cli)}  (baseline)")
+        verdict = "ok" if t_check / t_cli <= 1.5 else "ABOVE GOAL"
+        print(f"  ratio check / mediainfo CLI  : {t_check / t_cli:8.2f} x  (goal <= 1.5: {verdict})")
+    else:
+        print("  mediainfo CLI not installed: no baseline")
+    print(f"  python -c pass (start-up)    : {fmt_ms(statistics.median(w for w, _ in floor))}")
+    print(f"  import checks.cli+pymediainfo: {fmt_ms(statistics.median(w for w, _ in imports))}  (whole process)")
+    print(f"  load_rules() (contest.yaml)  : {fmt_ms(statistics.median(w for w, _ in rules))}  (whole process)")
+    hwm, child = check_peak_rss(video)
+    print(f"  peak RSS of the check        : {hwm / 1024:8.1f} MiB  (VmHWM; forked parse child {child / 1024:.1f} MiB,"
+          f" file {video.stat().st_size / 2**20:.0f} MiB)")
+
+    def parse_inproc():
+        MediaInfo.parse(str(video))
+
+    def facts_inproc():
+        with open(video, "rb") as f:
+            from_stream(f)
+    print(f"  pymediainfo parse, in process: {fmt_ms(median_time(parse_inproc, repeat))}")
+    print(f"  media_facts.from_stream      : {fmt_ms(median_time(facts_inproc, repeat))}  (forked, time-limited parse)")
+
+
+def bench_zip(video: Path, tmp: Path, repeat: int) -> None:
+    from checks.media_facts import from_stream
+    try:
+        from checks.archives import open_archive
+    except ImportError as e:
+        print(f"  checks.archives not available yet ({e}); skipped")
+        return
+    zpath = tmp / f"{video.stem}.zip"
+    member_name = f"小学北京市第一小学张老师/教学活动录像_{video.stem}.mp4"
+    with zipfile.ZipFile(zpath, "w", compression=zipfile.ZIP_STORED) as z:
+        z.write(video, member_name)
+
+    def in_archive():
+        with open_archive(zpath) as arc:
+            member = next(m for m in arc.members if m.path.endswith(".mp4"))
+            with arc.open(member) as f:
+                return from_stream(f)
+
+    out_dir = tmp / "extracted"
+
+    def extract_then_check():
+        shutil.rmtree(out_dir, ignore_errors=True)
+        with zipfile.ZipFile(zpath) as z:
+            extracted = z.extract(member_name, out_dir)
+        with open(extracted, "rb") as f:
+            return from_stream(f)
+
+    facts = in_archive()
+    assert facts == extract_then_check(), "archive stream and extracted file disagree"
+    t_arc = median_time(in_archive, repeat)
+    t_ext = median_time(extract_then_check, max(3, repeat // 2))
+    verdict = "ok" if t_ext / t_arc >= 20 else "BELOW GOAL"
+    print(f"  in place via checks.archives : {fmt_ms(t_arc)}")
+    print(f"  extract, then check          : {fmt_ms(t_ext)}  (baseline)")
+    print(f"  speed-up                     : {t_ext / t_arc:8.1f} x  (goal >= 20: {verdict})")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    zpath.unlink()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size-mb", type=int, default=500)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--keep", type=Path, help="folder to keep (and reuse) the generated videos in")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench_video_"))
+    store = args.keep or tmp
+    store.mkdir(parents=True, exist_ok=True)
+    try:
+        for faststart in (True, False):
+            label = "moov first" if faststart else "moov last"
+            video = store / f"lesson_{args.size_mb}mb_{'faststart' if faststart else 'moovlast'}.mp4"
+            if not video.exists():
+                t = time.perf_counter()
+                make_sized_video(video, args.size_mb, faststart)
+                print(f"made {video.name}: {video.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - t:.1f} s")
+            print(f"\n== {label}: {video.stat().st_size / 1e6:.0f} MB")
+            print("(a) whole process, median of", args.repeat)
+            bench_process(video, args.repeat)
+            print("(b) stored in a ZIP")
+            bench_zip(video, tmp, args.repeat)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
