@@ -33,7 +33,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["RATING_DATA_DIR"] = str(data_dir)
 
     from accounts import AccountStore
-    from accounts.store import admin_banner
     from scoring import db
     from scoring.assignment import assign, auto_assign
     from scoring.importer import import_dump

@@ -14,15 +14,18 @@ LEVEL_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 
 
 def import_form(actor: Actor) -> None:
-    src = st.radio("作品来源", ["服务器上的文件夹", "上传压缩包或文件夹"], horizontal=True, key="imp_src")
+    src = st.radio("作品来源", ["服务器上的文件夹", "上传作品包"], horizontal=True, key="imp_src")
     path: Path | None = None
     if src == "服务器上的文件夹":
         typed = st.text_input("文件夹路径（如区县 FTP 下载目录；可含多个作品包或区县子文件夹）", key="imp_path")
         if typed.strip():
             path = Path(typed.strip()).expanduser()
     else:
-        ups = st.file_uploader("作品包（RAR/ZIP，可多选；或选择整个文件夹）", accept_multiple_files="directory",
-                               key="imp_upload")
+        c1, c2 = st.columns(2)
+        files = c1.file_uploader("作品包压缩文件（RAR/ZIP，可多选）", accept_multiple_files=True, key="imp_files")
+        folder = c2.file_uploader("或整个文件夹（含多个一级文件夹）", accept_multiple_files="directory",
+                                  key="imp_folder")
+        ups = [*(files or []), *(folder or [])]
         if ups:
             path = _store_uploads(ups)
     with st.expander("可选：作品信息表、往届获奖名单"):

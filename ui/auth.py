@@ -60,7 +60,7 @@ def bootstrap() -> Actor | None:
         st.error("登录模块初始化失败，请联系管理员查看服务器日志。")
         return None
     st.session_state[_AUTH_KEY] = authenticator
-    if not st.session_state.get("authentication_status"):
+    if not st.session_state.get("authentication_status") and _cookie_token(cookie):
         _drop_revoked_cookie(accounts, cookie)
         try:
             authenticator.login(location="unrendered")     # sign back in from a valid cookie
@@ -69,8 +69,16 @@ def bootstrap() -> Actor | None:
     return current_actor()
 
 
+def _cookie_token(cookie: dict) -> str | None:
+    try:
+        token = st.context.cookies.get(cookie["name"])
+    except Exception:
+        return None
+    return token if isinstance(token, str) and token else None
+
+
 def _drop_revoked_cookie(accounts: AccountStore, cookie: dict) -> None:
-    token = st.context.cookies.get(cookie["name"]) if hasattr(st, "context") else None
+    token = _cookie_token(cookie)
     if not token:
         return
     try:
