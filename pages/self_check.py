@@ -5,10 +5,11 @@ import logging
 
 import streamlit as st
 
+from ui.selfcheck_dropzone import dropzone
 from ui.selfcheck_forms import form_helper
 from ui.selfcheck_picker import pick_project, show_requirements
 from ui.selfcheck_report import render_report
-from ui.selfcheck_upload import RESULT_KEY, run_check, upload_widgets
+from ui.selfcheck_upload import RESULT_KEY, check_streamed, run_check, upload_token, upload_widgets
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,8 @@ st.caption("报送前自查：选择项目类型，上传作品文件、整个�
            "系统按活动通知的要求逐项检查并给出修改方法。无需登录，文件检查完即删除。")
 
 try:
-    project, subtype = pick_project()
+    with st.container():    # a fixed slot: the subtype radio appearing must not remount the uploader
+        project, subtype = pick_project()
 except Exception:           # a broken rules file must not show a traceback to teachers
     log.exception("rules could not be loaded")
     st.error("检查规则加载失败，暂时无法自查，请联系管理员。")
@@ -31,13 +33,22 @@ with tab_check:
         with st.container(border=True):
             st.markdown("##### 报送内容要求")
             show_requirements(project)
-    uploads = upload_widgets()
-    if uploads:
-        st.caption(f"已选择 {len(uploads)} 个文件，共 {sum(u.size for u in uploads) / 1e6:.1f} MB。")
-    if st.button("开始检查", type="primary", disabled=not uploads, key="sc_run"):
-        with st.spinner("正在检查，请稍候……"):
-            run_check(uploads, project, subtype)
-        st.rerun()
+    token = upload_token()
+    if token:                   # the server streams uploads to disk (ui/upload_route.py)
+        dropzone(token)
+        if st.button("开始检查", type="primary", key="sc_run"):
+            with st.spinner("正在检查，请稍候……"):
+                checked = check_streamed(token, project, subtype)
+            if checked:
+                st.rerun()
+    else:                       # AppTest, or app.py without the upload route: Streamlit's uploader
+        uploads = upload_widgets()
+        if uploads:
+            st.caption(f"已选择 {len(uploads)} 个文件，共 {sum(u.size for u in uploads) / 1e6:.1f} MB。")
+        if st.button("开始检查", type="primary", disabled=not uploads, key="sc_run"):
+            with st.spinner("正在检查，请稍候……"):
+                run_check(uploads, project, subtype)
+            st.rerun()
     if result:
         if "error" in result:
             st.error(result["error"], icon="⚠️")

@@ -198,3 +198,45 @@ def test_engine_failure_becomes_a_chinese_message_not_a_traceback(tmp_path, monk
     page.session_state["sc_result"] = result
     page.run()
     assert not page.exception and page.error[0].value == result["error"]
+
+
+def _streamed_check_script(src: str, relpath: str, project):
+    """The streamed path as the page runs it: mint a token, the route has written a file into its
+    folder (copied here), then 开始检查 checks the folder and deletes it."""
+    import shutil
+    from pathlib import Path
+
+    import streamlit as st
+
+    from ui import upload_route
+    from ui.selfcheck_upload import RESULT_KEY, check_streamed, upload_token
+
+    if RESULT_KEY not in st.session_state:
+        token = upload_token()
+        st.session_state["token_used"] = token
+        assert check_streamed(token, project, None) is False        # nothing uploaded yet: a warning
+        dest = upload_route.files_root(token) / relpath
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+        check_streamed(token, project, None)
+
+
+def test_streamed_check_reads_the_token_folder_then_deletes_it(tmp_path, monkeypatch):
+    from samplegen.packages import make_package
+    from ui import upload_route
+    monkeypatch.setenv("RATING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("RATING_UPLOAD_ROUTE", "1")           # as if app.py mounted the route
+    level1 = make_package(tmp_path / "pkg", "vocational_practice", cache_dir=tmp_path / "cache")
+    video = next(p for p in level1.rglob("*.mp4"))
+    at = AppTest.from_function(_streamed_check_script, args=(str(video), "教学活动录像.mp4", "vocational_practice"),
+                               default_timeout=60).run()
+    assert not at.exception
+    assert at.warning[0].value.startswith("还没有上传完成的文件")
+    result = at.session_state["sc_result"]
+    assert result["names"] == ["教学活动录像.mp4"]
+    report = result["report"]
+    assert [f.path for f in report.files] == ["教学活动录像.mp4"] and report.project == "vocational_practice"
+    assert "video.fps" not in {f.rule for f in report.findings}        # the package's video is 25 fps
+    assert not upload_route.is_live(at.session_state["token_used"])
+    assert list((tmp_path / "data" / "uploads" / "selfcheck").iterdir()) == []
+    assert "sc_token" not in at.session_state
