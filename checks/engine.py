@@ -188,14 +188,15 @@ def _inspect_nested_archive(entry: Entry, kind: str, report: Report) -> dict:
 
 
 def _judge(facts, kind, item, groups, rules, path, no_project) -> list[Finding]:
-    from checks import doc_rules, media_rules
     if kind in groups["video"]:
+        from checks import media_rules
         spec_item = item if item and item.get("video") else (_NO_PROJECT_VIDEO_ITEM if no_project else None)
         if spec_item:
             return media_rules.judge_video(facts, spec_item, rules["video_spec"], path)
         # A video among free resources need not meet the spec, but a truncated copy is still broken.
         return [f for f in media_rules.judge_video(facts, _NO_PROJECT_VIDEO_ITEM, rules["video_spec"], path)
                 if f.rule == "file.readable"]
+    from checks import doc_rules
     out: list[Finding] = []
     if kind == "pdf" and item and (item.get("pdf") or {}).get("scanned"):
         out += doc_rules.judge_pdf_form(facts, item, path)

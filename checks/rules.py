@@ -6,13 +6,15 @@ of judging works wrongly.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from checks.errors import RulesError
-from checks.yaml_lines import LineDict, LineList, Validator, load_yaml_with_lines
+from checks.yaml_lines import LineDict, LineList, Validator
 
 RULES_PATH = Path(__file__).resolve().parents[1] / "data" / "rules" / "contest.yaml"
 LEVEL_VALUES = ("error", "warning", "info")
@@ -40,11 +42,40 @@ def rules_path() -> Path:
     return Path(os.environ.get("CONTEST_RULES", RULES_PATH))
 
 
+# Bump when validation changes, so a cache written by older code is not trusted.
+_SCHEMA_VERSION = "1"
+
+
+def _cache_file(text: bytes) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "contest-checks"
+    digest = hashlib.sha256(_SCHEMA_VERSION.encode() + b"\0" + text).hexdigest()[:24]
+    return base / f"rules-{digest}.json"
+
+
 @lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float) -> dict[str, Any]:
+    """Validate the YAML once per content; later starts read the validated result as JSON.
+
+    Parsing and validating the YAML costs tens of milliseconds, which is most of the batch
+    command's start-up; a content-addressed JSON copy costs about one.
+    """
+    raw = Path(path).read_bytes()
+    cache = _cache_file(raw)
+    try:
+        return json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    from checks.yaml_lines import load_yaml_with_lines
     data = load_yaml_with_lines(path)
     validate_rules(data, path)
-    return data
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass          # a read-only home only costs speed
+    return json.loads(json.dumps(data))   # plain dicts, same shape as from the cache
 
 
 def load_rules(path: str | Path | None = None) -> dict[str, Any]:

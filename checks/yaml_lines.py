@@ -5,10 +5,9 @@ is what lets an admin fix a typo without reading code.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from checks.errors import RulesError
 
@@ -30,33 +29,39 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+@lru_cache(maxsize=1)
+def _loader():
+    """A SafeLoader (the C one when built) whose mappings and lists remember their lines.
+    Built on first use: yaml is only imported when a data file is actually parsed."""
+    import yaml
 
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    d = LineDict()
-    d.line = node.start_mark.line + 1
-    d.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in d:
-            raise RulesError(f"第 {key_node.start_mark.line + 1} 行：键 {key!r} 重复出现")
-        d[key] = loader.construct_object(value_node, deep=True)
-        d.key_lines[key] = key_node.start_mark.line + 1
-    return d
+    class Loader(base):
+        pass
 
+    def construct_mapping(loader, node) -> LineDict:
+        loader.flatten_mapping(node)
+        d = LineDict()
+        d.line = node.start_mark.line + 1
+        d.key_lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if key in d:
+                raise RulesError(f"第 {key_node.start_mark.line + 1} 行：键 {key!r} 重复出现")
+            d[key] = loader.construct_object(value_node, deep=True)
+            d.key_lines[key] = key_node.start_mark.line + 1
+        return d
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    seq = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    seq.line = node.start_mark.line + 1
-    seq.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return seq
+    def construct_sequence(loader, node) -> LineList:
+        seq = LineList(loader.construct_object(child, deep=True) for child in node.value)
+        seq.line = node.start_mark.line + 1
+        seq.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return seq
 
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
+    return Loader
 
 
 def load_yaml_with_lines(path: str | Path) -> Any:
@@ -67,8 +72,9 @@ def load_yaml_with_lines(path: str | Path) -> Any:
         raise RulesError(f"{path}: 无法读取（{exc.strerror or exc}）") from exc
     except UnicodeDecodeError as exc:
         raise RulesError(f"{path}: 不是 UTF-8 编码的文本文件") from exc
+    import yaml
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_loader())  # noqa: S506 - SafeLoader subclass
     except RulesError as exc:
         raise RulesError(f"{path}: {exc}") from exc
     except yaml.MarkedYAMLError as exc:
