@@ -1,9 +1,11 @@
 """Peak server memory while the self-check page receives and checks a ~500 MB MP4.
 
 Starts `streamlit run app.py` (headless, temp data dir), uploads through Debian's Chromium with
-Playwright as a teacher would (职业教育实践性教学案例), and reads the server's VmHWM from
+Playwright as a teacher would (职业教育实践性教学案例) using the streaming uploader
+(ui/selfcheck_dropzone.py → PUT ui/upload_route.py), and reads the server's VmHWM from
 /proc/<pid>/status. Baseline in the same run: the same path with a small video first, so the
 figure printed is what the big upload adds, and its ratio to the file size.
+Reference before streaming (st.file_uploader, same 483 MB file): peak VmHWM 1,113 MiB.
 
     .venv/bin/python bench/bench_upload_rss.py [--mb 500]
 """
@@ -47,21 +49,20 @@ def big_video(mb: int) -> Path:
     return path
 
 
-def check_once(browser, url: str, video: Path, on_uploaded=lambda: None,
-               gen_key: str = "sc_files_0") -> float:
+def check_once(browser, url: str, video: Path, on_uploaded=lambda: None) -> float:
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.set_default_timeout(600_000)
     page.goto(url)
     page.get_by_role("combobox", name="项目类型").click()
     page.get_by_role("option", name="职业教育实践性教学案例", exact=False).click()
     page.locator("strong", has_text="职业教育实践性教学案例").first.wait_for()
-    t0 = time.monotonic()
-    page.locator(f".st-key-{gen_key} input[type=file]").set_input_files(str(video))
-    button = page.locator(".st-key-sc_run button")
-    page.wait_for_function("b => !b.disabled", arg=button.element_handle())
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached")
-    on_uploaded()                   # the upload is in the server's memory; nothing checked yet
-    button.click()
+    frame = page.frame_locator("iframe[title='作品文件上传']")
+    t0 = time.monotonic()
+    frame.locator("#files").set_input_files(str(video))
+    frame.locator("#summary[data-state='done']").wait_for()
+    on_uploaded()                   # the upload is on the server's disk; nothing checked yet
+    page.locator(".st-key-sc_run button").click()
     page.get_by_role("heading", name="检查结果").wait_for()
     elapsed = time.monotonic() - t0
     page.context.close()
@@ -100,6 +101,8 @@ def main() -> None:
     print(f"server VmHWM after {size_mb:.0f} MB check: {peak / 1024:.0f} MiB ({t_big:.1f} s upload+check)")
     print(f"  of which receiving the upload (before the check button): VmHWM {marks['up'] / 1024:.0f} MiB; "
           f"spool + check added {(peak - marks['up']) / 1024:.0f} MiB")
+    print(f"before streaming (st.file_uploader, 483 MB file): peak VmHWM 1113 MiB; now {peak / 1024:.0f} MiB "
+          f"= {peak / 1024 / 1113:.2f}x of that")
     print(f"added by the big upload: {(peak - base) / 1024:.0f} MiB = {(peak - base) * 1024 / big.stat().st_size:.2f}x "
           f"the file size; peak/baseline = {peak / base:.2f}x; VmRSS 2 s later {after / 1024:.0f} MiB")
 

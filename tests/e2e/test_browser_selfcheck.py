@@ -1,5 +1,6 @@
 """The self-check page in Debian's Chromium against `streamlit run app.py`: a teacher uploads a
-good package folder and a broken video and reads the verdicts off the page."""
+good package folder and a broken video through the streaming uploader (ui/selfcheck_dropzone.py,
+files PUT to ui/upload_route.py) and reads the verdicts off the page."""
 from __future__ import annotations
 
 import re
@@ -25,13 +26,16 @@ def _choose_project(page, label: str):
     page.locator("strong", has_text=label).first.wait_for()     # its checklist is shown
 
 
-def _run_check(page, uploader_key: str, path, expect_name: str):
+def _run_check(page, picker: str, path, expect_name: str):
+    """picker: "files" (选择文件) or "dir" (选择整个文件夹) in the uploader frame."""
     _idle(page)
-    page.locator(f".st-key-{uploader_key} input[type=file]").set_input_files(str(path))
-    page.locator(f".st-key-{uploader_key}").get_by_text(expect_name).first.wait_for()
-    button = page.locator(".st-key-sc_run button")
-    page.wait_for_function("b => !b.disabled", arg=button.element_handle(), timeout=30_000)
-    button.click()
+    frame = page.frame_locator("iframe[title='作品文件上传']")
+    frame.get_by_role("button", name="选择整个文件夹" if picker == "dir" else "选择文件（可多选，含 ZIP/RAR）").wait_for()
+    frame.locator(f"#{picker}").set_input_files(str(path))
+    frame.locator("#list").get_by_text(expect_name).first.wait_for()
+    frame.locator("#summary[data-state='done']").wait_for(timeout=120_000)
+    assert "全部上传完成" in frame.locator("#summary").inner_text()
+    page.locator(".st-key-sc_run button").click()
     page.get_by_role("heading", name="检查结果").wait_for(timeout=120_000)
     page.get_by_role("button", name="下载完整报告（HTML）").wait_for()   # the report's last element
 
@@ -47,7 +51,7 @@ def _screenshot(page, path):
 def test_good_package_folder_passes(page, app_url, tmp_path, artifacts):
     level1 = make_package(tmp_path / "pkg", "training_case", cache_dir=tmp_path / "cache")
     _open(page, app_url)
-    _run_check(page, "sc_dir_0", level1, "案例介绍")
+    _run_check(page, "dir", level1, "案例介绍")
     verdict = page.locator("[data-testid='stAlertContentSuccess'], [data-testid='stAlertContentError']").first
     assert verdict.inner_text().split()[-1].startswith("通过")        # icon, then the headline
     body = page.locator("[data-testid='stMain']").inner_text()
@@ -60,7 +64,7 @@ def test_30fps_video_fails_with_fix(page, app_url, tmp_path, artifacts):
     video = make_video(tmp_path / "教学活动录像.mp4", seconds=1, fps=30)
     _open(page, app_url)
     _choose_project(page, "职业教育实践性教学案例")
-    _run_check(page, "sc_files_0", video, "教学活动录像.mp4")
+    _run_check(page, "files", video, "教学活动录像.mp4")
     verdict = page.locator("[data-testid='stAlertContentError']").first
     assert re.search(r"不通过：\d+ 项不符合要求", verdict.inner_text())
     fps_row = page.locator("[data-testid='stExpanderDetails']", has_text="帧").first
@@ -75,10 +79,10 @@ def test_30fps_video_fails_with_fix(page, app_url, tmp_path, artifacts):
     _screenshot(page, artifacts / "selfcheck-video-30fps.png")
 
 
-def test_rar_archive_is_checked_from_the_files_uploader(page, app_url):
+def test_rar_archive_is_checked_from_the_files_picker(page, app_url):
     rar = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "rar" / "rar5-subdirs.rar"
     _open(page, app_url)
-    _run_check(page, "sc_files_0", rar, "rar5-subdirs.rar")
+    _run_check(page, "files", rar, "rar5-subdirs.rar")
     assert re.search(r"不通过：\d+ 项不符合要求",
                      page.locator("[data-testid='stAlertContentError']").first.inner_text())
     assert "规则编号 package.layout" in page.locator("[data-testid='stMain']").inner_text()
