@@ -189,22 +189,22 @@ def classify(files: list[tuple[str, str, int]], items: list[dict], rules: dict) 
     def can_take(key):
         return by_key[key].get("multiple") or by_key[key].get("rest") or not taken[key]
 
-    # Pass 1: by name, biggest file first so the real 录像 beats a short clip named 视频.
+    # Pass 1: by name. Candidates whose content fits go first, then the longer keyword, then the
+    # bigger file (the real 录像 beats a short clip named 视频; a stray 材料.bin does not take the
+    # place of 相关材料.zip).
     order = sorted(files, key=lambda f: -f[2])
-    for path, kind, _ in order:
-        leaf = path.split("/")[-1]
-        scored = sorted(((_keyword_score(path, it), fits(it["key"], kind), it["key"]) for it in items
-                         if not it.get("rest")), reverse=True)
-        for score, fit, key in scored:
-            if score and can_take(key):
-                result[path] = key
-                taken[key].append(path)
-                break
-        else:
-            # A file named for the catch-all item (资源…) stays there rather than fill a gap by content.
-            rest = _rest_key(items)
-            if rest and _keyword_score(leaf, by_key[rest]):
-                result[path] = rest
+    candidates = sorted(((fits(it["key"], kind), _keyword_score(path, it), size, path, it["key"])
+                         for path, kind, size in files for it in items if not it.get("rest")),
+                        key=lambda c: (c[0], c[1], c[2]), reverse=True)
+    for fit, score, _, path, key in candidates:
+        if score and path not in result and can_take(key):
+            result[path] = key
+            taken[key].append(path)
+    rest = _rest_key(items)
+    for path, _, _ in files:
+        # A file named for the catch-all item (资源…) stays there rather than fill a gap by content.
+        if path not in result and rest and _keyword_score(path.split("/")[-1], by_key[rest]):
+            result[path] = rest
     # Pass 2: by content, for required items still empty.
     for path, kind, _ in order:
         if path in result:
@@ -215,7 +215,6 @@ def classify(files: list[tuple[str, str, int]], items: list[dict], rules: dict) 
                 result[path] = it["key"]
                 taken[it["key"]].append(path)
                 break
-    rest = _rest_key(items)
     for path, _, _ in files:
         result.setdefault(path, rest)
     return result

@@ -107,3 +107,26 @@ def test_a_good_digital_textbook_passes(tmp_path, video_cache):
     folder = make_package(tmp_path, "digital_textbook", cache_dir=video_cache)
     report = check_paths([folder], project="digital_textbook")
     assert report.verdict == "pass", [f.to_dict() for f in report.findings]
+
+
+def _sparse(path, size):
+    with open(path, "wb") as f:          # a sparse file: real size, no disk, no time
+        f.truncate(size)
+
+
+def test_a_training_package_over_100_mb_is_a_warning_since_the_notice_only_suggests_it(tmp_path, video_cache):
+    pkg = build(tmp_path, video_cache, "training_case")
+    assert "package.size" not in warnings(check_paths([pkg]))
+    work = next(pkg.glob("*/*"))
+    _sparse(work / "补充材料.bin", 100_000_001)
+    report = check_paths([pkg])
+    [f] = [f for f in report.findings if f.rule == "package.size"]
+    assert f.level == "warning" and f.expected == "≤ 100 MB" and report.verdict == "pass"
+
+
+def test_digital_textbook_resources_over_1_gb_fail(tmp_path, video_cache):
+    folder = make_package(tmp_path, "digital_textbook", cache_dir=video_cache)
+    _sparse(folder / "配套资源-动画.bin", 1_000_000_001)
+    report = check_paths([folder], project="digital_textbook")
+    [f] = [f for f in report.findings if f.rule == "package.size"]
+    assert f.level == "error" and f.item == "resources" and f.expected == "≤ 1000 MB"
