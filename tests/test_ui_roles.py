@@ -141,6 +141,21 @@ def test_reviewer_work_page_is_blind(contest):
         assert secret not in text, secret
 
 
+def test_archive_member_names_are_masked(contest):
+    import zipfile
+    zpath = next((contest["dir"] / "pkgs").rglob("相关材料.zip"))
+    with zipfile.ZipFile(zpath, "a") as z:
+        z.writestr(f"{TEACHER}的教学设计.txt", "教学设计")
+    at = run("pages/review_work.py", "rev_a")
+    radio = at.radio(key=f"file_pick_{contest['work']}")
+    zip_index = next(i for i, label in enumerate(radio.options) if "相关材料.zip" in label)
+    radio.set_value(zip_index).run()
+    assert not at.exception
+    text = page_text(at)
+    assert "＊＊的教学设计.txt" in text
+    assert TEACHER not in text
+
+
 def test_unassigned_and_recused_reviewers_see_no_work(contest):
     for user in ("rev_b", "rev_same"):
         at = run("pages/review_work.py", user, review_work_id=contest["work"])

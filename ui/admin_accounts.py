@@ -1,6 +1,8 @@
 """Account management views: the account table, one-time passwords, add / disable / reset."""
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from accounts import AccountError, AccountStore
@@ -76,6 +78,8 @@ def manage_account(actor: Actor, items: list) -> None:
             st.rerun()
         if c2.button("重置密码", key="acct_reset"):
             remember_passwords([(who, acct.name, store().reset_password(actor, who))])
+            if who == actor.username:      # resetting ends sessions; keep this one so the new password shows
+                st.session_state["_auth_seen_at"] = time.time() + 1
             st.rerun()
     except AccountError as exc:
         st.error(str(exc))

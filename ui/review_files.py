@@ -40,7 +40,8 @@ def show_materials(actor: Actor, work: dict) -> None:
     chosen = files[i]
     with safely("打开文件"):
         path = stored_file(actor, work["id"], chosen["path"])
-        show_file(path, chosen.get("kind"), chosen["path"], key=f"view_{work['id']}_{i}")
+        show_file(path, chosen.get("kind"), chosen["path"], key=f"view_{work['id']}_{i}",
+                  redact=_redactor(work["id"]))
 
 
 def _work_row(work_id: int) -> tuple[dict, list[dict]]:
@@ -98,14 +99,29 @@ def _spool_from_archive(source: Path, ref: str) -> Path:
     return target
 
 
+def _secrets(w: dict) -> list[str]:
+    names = [*(w.get("authors") or []), w.get("school") or "", w.get("folder_name") or ""]
+    return sorted((n for n in names if n and len(n) >= 2), key=len, reverse=True)
+
+
+def _redactor(work_id: int):
+    """Masks the work's author, school and level-1 names in text that comes from inside its files."""
+    secrets = _secrets(_work_row(work_id)[0])
+
+    def redact(text: str) -> str:
+        for s in secrets:
+            text = text.replace(s, "＊＊")
+        return text
+    return redact
+
+
 def blind_findings(work_id: int) -> list[dict]:
     """初审 findings a reviewer may read: none about hidden items or the level-1 folder name, paths
     stripped of the level-1 folder, author/school/folder names masked in the messages."""
     from scoring.selectors import blind_files
     w, _ = _work_row(work_id)
     report = json.loads(w["precheck_report"]) if w.get("precheck_report") else {}
-    secrets = sorted([*(w.get("authors") or []), w.get("school") or "", w.get("folder_name") or ""],
-                     key=len, reverse=True)
+    secrets = _secrets(w)
     out = []
     for f in report.get("findings", []):
         if f.get("rule") in ("package.naming", "package.archive", "form.authors"):
@@ -118,8 +134,7 @@ def blind_findings(work_id: int) -> list[dict]:
             path = shown[0]["path"]
         msg = f.get("message") or ""
         for s in secrets:
-            if s and len(s) >= 2:
-                msg = msg.replace(s, "＊＊")
+            msg = msg.replace(s, "＊＊")
         out.append({"level": f.get("level"), "message": msg, "path": path})
     return out
 

@@ -29,8 +29,13 @@ MAX_INLINE = 30 * 1024 * 1024        # images / Word converted in the page
 MAX_MEMBER = 2 * 1024**3             # an archive member copied to the cache
 
 
-def show_file(path: Path, kind: str | None, label: str, *, key: str) -> None:
-    """Render `path` by its content kind; every failure becomes a Chinese message."""
+def _same(text: str) -> str:
+    return text
+
+
+def show_file(path: Path, kind: str | None, label: str, *, key: str, redact=_same) -> None:
+    """Render `path` by its content kind; every failure becomes a Chinese message. `redact` masks
+    author and school names in names the file itself carries (archive member names)."""
     try:
         if not path.is_file():
             st.error(f"文件“{label}”在服务器上找不到，请联系管理员。")
@@ -48,7 +53,7 @@ def show_file(path: Path, kind: str | None, label: str, *, key: str) -> None:
         elif kind in AUDIO:
             st.audio(_url(path, AUDIO[kind]) or str(path))
         elif kind in ARCHIVE:
-            _archive(path, label, key=key)
+            _archive(path, label, key=key, redact=redact)
         elif kind in LEGACY_TEXT:
             _legacy_text(path, kind)
         else:
@@ -126,28 +131,29 @@ def _decodes(raw: bytes, enc: str) -> bool:
         return False
 
 
-def _archive(path: Path, label: str, *, key: str) -> None:
+def _archive(path: Path, label: str, *, key: str, redact=_same) -> None:
     from checks.archives import open_archive
     with open_archive(path) as arc:
         for f in arc.findings:
-            (st.error if f.level == "error" else st.warning)(f.message)
+            (st.error if f.level == "error" else st.warning)(redact(f.message))
         files = [m for m in arc.members if not m.is_dir]
         if not files:
             st.info("压缩包中没有可查看的文件。")
             return
+        shown = [redact(m.path) for m in files]
         st.caption(f"压缩包内共 {len(files)} 个文件")
-        st.dataframe([{"文件": m.path, "大小": fmt_size(m.size)} for m in files],
+        st.dataframe([{"文件": s, "大小": fmt_size(m.size)} for s, m in zip(shown, files)],
                      hide_index=True, width="stretch", height=min(400, 38 + 35 * len(files)))
-        choice = st.selectbox("打开压缩包中的文件", [m.path for m in files], index=None,
+        choice = st.selectbox("打开压缩包中的文件", range(len(files)), index=None, format_func=shown.__getitem__,
                               placeholder="选择一个文件…", key=f"{key}_member")
         if choice is None:
             return
-        member = arc.get(choice)
-        if member is None or member.unsafe or member.encrypted or member.is_link:
+        member = files[choice]
+        if member.unsafe or member.encrypted or member.is_link:
             st.error("该文件无法安全打开（加密、链接或路径不安全）。")
             return
         cached = _spool_member(path, arc, member)
-    show_file(cached, None, choice, key=f"{key}_m")
+    show_file(cached, None, shown[choice], key=f"{key}_m", redact=redact)
 
 
 def _spool_member(archive_path: Path, arc, member) -> Path:
