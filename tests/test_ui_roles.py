@@ -275,3 +275,70 @@ def test_locked_database_is_a_chinese_message(tmp_path, monkeypatch):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_admin_pages_act_through_scoring(contest):
+    from scoring.reviewers import list_reviewers
+    from scoring.selectors import get_review
+    from scoring.settings import get_settings
+    wid = contest["work"]
+
+    at = run("pages/admin_settings.py", "admin")
+    per = next(n for n in at.number_input if n.label == "每件作品评委人数")
+    per.set_value(2)
+    at.button[0].click().run()                                   # the form's submit button
+    assert not at.exception and [s.value for s in at.success] == ["设置已保存。"]
+    assert get_settings(ADMIN_ACTOR)["reviewers_per_work"] == 2
+
+    at = run("pages/admin_reviewers.py", "admin")
+    fields = {t.label: t for t in at.text_input}
+    fields["用户名"].input("rev_new")
+    fields["姓名"].input("新评委")
+    fields["学校"].input("XX市实验中学")
+    next(m for m in at.multiselect if m.label == "评审项目").set_value(["fusion_case"])
+    next(m for m in at.multiselect if m.label == "学段").set_value(["小学"])
+    next(b for b in at.button if b.label == "保存评审信息").click().run()
+    assert not at.exception
+    assert "rev_new" in {r["username"] for r in list_reviewers(ADMIN_ACTOR)}
+    assert AccountStore(contest["dir"]).get("rev_new").role == REVIEWER
+    shown = next(d.value for d in at.dataframe if "初始密码" in d.value)     # the one-time passwords
+    password = shown.loc[shown["用户名"] == "rev_new", "初始密码"].iloc[0]
+    assert AccountStore(contest["dir"]).verify("rev_new", password)
+
+    at.button(key="auto_assign").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("本次新增") for s in at.success)
+
+    at = run("pages/admin_progress.py", "admin")
+    at.text_input(key="reopen_reason").input("分数与评语不符，请复核").run()
+    at.button(key="reopen_go").click().run()
+    assert not at.exception
+    assert get_review(Actor("rev_a", REVIEWER), wid)["status"] == "draft"
+
+
+def test_admin_account_page_disables_and_resets(contest):
+    store = AccountStore(contest["dir"])
+    at = run("pages/admin_accounts.py", "admin")
+    at.selectbox(key="acct_pick").set_value("rev_b").run()
+    at.button(key="acct_toggle").click().run()
+    assert not at.exception and store.get("rev_b").disabled
+    at.button(key="acct_toggle").click().run()
+    assert not store.get("rev_b").disabled
+    at.button(key="acct_reset").click().run()
+    shown = next(d.value for d in at.dataframe if "初始密码" in d.value)
+    password = shown.loc[shown["用户名"] == "rev_b", "初始密码"].iloc[-1]
+    assert store.verify("rev_b", password)
+    at.selectbox(key="acct_pick").set_value("admin").run()
+    at.button(key="acct_toggle").click().run()
+    assert [e.value for e in at.error] == ["不能停用自己正在使用的账号。"]
+
+
+def test_admin_ranking_and_charts_show_the_submitted_score(contest):
+    at = run("pages/admin_ranking.py", "admin")
+    assert not at.exception
+    tables = [t.value for t in at.table]
+    assert tables and "光的折射" in tables[0]["作品名称"].tolist()
+    at.radio(key="rank_method").set_value("median").run()
+    assert not at.exception and any("正在预览" in i.value for i in at.info)
+    at = run("pages/admin_charts.py", "admin")
+    assert not at.exception and not at.error
