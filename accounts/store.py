@@ -65,12 +65,12 @@ class AccountStore:
     def __init__(self, root: str | Path | None = None) -> None:
         self.root = Path(root) if root else data_dir()
         self.path = self.root / "auth.yaml"
-        self._lock_path = self.root / ".auth.yaml.lock"
+        self._lock_path = self.root / "store" / "auth.lock"     # data/store/ is git-ignored
 
     # ---------- file access ----------
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
+        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self._lock_path, "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:

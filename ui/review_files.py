@@ -79,7 +79,7 @@ def _spool_from_archive(source: Path, ref: str) -> Path:
     from ui.review_viewer import MAX_MEMBER
     stat = source.stat()
     digest = hashlib.sha256(f"{source}\x1f{stat.st_mtime_ns}\x1f{ref}".encode()).hexdigest()[:32]
-    target = data_dir() / "cache" / "members" / digest
+    target = data_dir() / "store" / "cache" / digest
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +96,20 @@ def _spool_from_archive(source: Path, ref: str) -> Path:
                     raise OSError(27, "文件过大")
                 dst.write(chunk)
         tmp.replace(target)
+    _prune(target.parent)
     return target
+
+
+def _prune(cache: Path, max_age_s: float = 3 * 86400) -> None:
+    """Drop cache copies nobody opened for a few days (they are re-made on demand)."""
+    import time
+    cutoff = time.time() - max_age_s
+    for f in cache.iterdir():
+        try:
+            if max(f.stat().st_atime, f.stat().st_mtime) < cutoff:
+                f.unlink()
+        except OSError:
+            pass
 
 
 def _secrets(w: dict) -> list[str]:

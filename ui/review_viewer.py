@@ -159,7 +159,7 @@ def _archive(path: Path, label: str, *, key: str, redact=_same) -> None:
 def _spool_member(archive_path: Path, arc, member) -> Path:
     stat = archive_path.stat()
     digest = hashlib.sha256(f"{archive_path}\x1f{stat.st_mtime_ns}\x1f{member.path}".encode()).hexdigest()[:32]
-    cache = data_dir() / "cache" / "members"
+    cache = data_dir() / "store" / "cache"
     cache.mkdir(parents=True, exist_ok=True)
     target = cache / digest
     if target.is_file():
