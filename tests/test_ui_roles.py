@@ -342,3 +342,27 @@ def test_admin_ranking_and_charts_show_the_submitted_score(contest):
     assert not at.exception and any("正在预览" in i.value for i in at.info)
     at = run("pages/admin_charts.py", "admin")
     assert not at.exception and not at.error
+
+
+def test_work_imported_as_an_archive_opens_from_a_cache_copy(contest, video_cache, tmp_path):
+    import shutil
+    import zipfile
+
+    from samplegen.packages import make_package
+    from scoring.assignment import assign
+    from scoring.importer import import_dump
+    src = tmp_path / "src"
+    archive = make_package(src, "fusion_case", stage="小学", school="XX市育才小学", teacher="李四",
+                           title="分数的初步认识", flaws={"zip_package"}, cache_dir=video_cache)
+    dump = contest["dir"] / "zipdump"
+    dump.mkdir()
+    shutil.move(str(archive), dump / archive.name)
+    wid = import_dump(ADMIN_ACTOR, dump)["works"][0]
+    assign(ADMIN_ACTOR, wid, "rev_b")
+    at = run("pages/review_work.py", "rev_b", review_work_id=wid)
+    assert not at.exception and not at.error
+    assert any("streamlit run app.py" in w.value for w in at.warning)     # AppTest has no file route
+    cached = list((contest["dir"] / "store" / "cache").iterdir())
+    with zipfile.ZipFile(dump / archive.name) as z:
+        video = next(n for n in z.namelist() if n.endswith("教学活动录像.mp4"))
+        assert any(c.read_bytes() == z.read(video) for c in cached)

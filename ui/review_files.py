@@ -39,7 +39,8 @@ def show_materials(actor: Actor, work: dict) -> None:
                  key=f"file_pick_{work['id']}", label_visibility="collapsed")
     chosen = files[i]
     with safely("打开文件"):
-        path = stored_file(actor, work["id"], chosen["path"])
+        with st.spinner("正在准备文件（压缩包中的大文件首次打开需要一些时间）…"):
+            path = stored_file(actor, work["id"], chosen["path"])
         show_file(path, chosen.get("kind"), chosen["path"], key=f"view_{work['id']}_{i}",
                   redact=_redactor(work["id"]))
 
