@@ -9,6 +9,13 @@ returns only after its unit is committed, so durability is per call, the order i
 write-write conflicts), and 50 judges saving at once cost one WAL sync instead of fifty.
 Contract for `fn`: raise a ScoringError only *before* writing anything (validate first); any other
 exception rolls the batch back and each unit of it is retried alone.
+
+Reads on the writer thread are serial, so a unit that must read state first can declare it with
+`write(fn, lookup=(loader, key))` and read it through `batch_lookup(cur, loader, key)`: the writer
+then runs `loader(cur, keys)` once for the keys of this and the following units of the batch that
+declared the same loader (one query instead of one per unit). Such a unit may write only through
+`upsert_row` / `append_rows` (callers overlay `pending_row`); any other unit drops the looked-up
+rows before it runs, so later units read afresh and never see state older than the units before them.
 """
 from __future__ import annotations
 
@@ -98,8 +105,8 @@ class _Writer:
         self.thread = threading.Thread(target=self._run, name=f"scoring-writer:{Path(key).name}", daemon=True)
         self.thread.start()
 
-    def submit(self, fn):
-        item = [fn, threading.Event(), None, None]     # fn, done, result, error
+    def submit(self, fn, lookup=None):
+        item = [fn, threading.Event(), None, None, lookup]     # fn, done, result, error, (loader, key)
         self.q.put(item)
         item[1].wait()
         if item[3] is not None:
@@ -133,9 +140,13 @@ class _Writer:
 
     def _batch(self, cur, batch: list) -> None:
         _local.pending = {}
+        _local.batch, _local.looked_up = batch, {}
         try:
             cur.begin()
-            for item in batch:
+            for i, item in enumerate(batch):
+                _local.position = i
+                if item[4] is None or item[4][0] not in _local.looked_up:
+                    _local.looked_up = {}           # it may change what was looked up: read afresh
                 try:
                     item[2] = item[0](cur)
                 except ScoringError as exc:     # raised before writing: the others go on
@@ -211,8 +222,24 @@ def flush_pending(cur) -> None:
         _flush(cur, pending)
 
 
-def write(fn: Callable[[duckdb.DuckDBPyConnection], T], db=None) -> T:
-    """Run `fn(cur)` in a committed transaction on the file's writer thread; returns its result."""
+def batch_lookup(cur, loader: Callable[[Any, list], dict], key) -> Any:
+    """`loader(cur, keys) -> {key: value}` for this unit's declared key, fetched together with the
+    keys of the later units of the batch that declared the same loader; None when absent."""
+    batch = getattr(_local, "batch", None)
+    if getattr(_local, "writer", None) is None or batch is None:
+        return loader(cur, [key]).get(key)
+    found = _local.looked_up.get(loader)
+    if found is None or key not in found:
+        keys = [key] + [it[4][1] for it in batch[_local.position + 1:]
+                        if it[4] is not None and it[4][0] is loader]
+        found = _local.looked_up[loader] = dict.fromkeys(keys)
+        found.update(loader(cur, list(dict.fromkeys(keys))))
+    return found[key]
+
+
+def write(fn: Callable[[duckdb.DuckDBPyConnection], T], db=None, *, lookup: tuple | None = None) -> T:
+    """Run `fn(cur)` in a committed transaction on the file's writer thread; returns its result.
+    `lookup=(loader, key)`: see `batch_lookup`."""
     key = resolve(db)
     if getattr(_local, "writer", None) == key:
         raise RuntimeError("nested scoring.db.write() calls are not supported")
@@ -221,7 +248,7 @@ def write(fn: Callable[[duckdb.DuckDBPyConnection], T], db=None) -> T:
         writer = _writers.get(key)
         if writer is None:
             writer = _writers[key] = _Writer(key)
-    return writer.submit(fn)
+    return writer.submit(fn, lookup)
 
 
 def rows(cur: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[dict]:

@@ -56,6 +56,16 @@ def _check_text(name: str, value: str | None) -> None:
 
 
 _CONTEXT_SQL = """
+    SELECT k.w AS key_w, k.u AS key_u, w.id, w.project, w.subtype, w.school, w.district, w.folder_name,
+           a.reviewer IS NOT NULL AS assigned, r.school AS r_school, r.district AS r_district,
+           coalesce(r.active, FALSE) AS r_active,
+           v.scores, v.veto, v.veto_reason, v.comment, v.internal_note, v.status, v.created_at
+    FROM (SELECT unnest($w::INTEGER[]) AS w, unnest($u::VARCHAR[]) AS u) k
+    JOIN works w ON w.id = k.w
+    LEFT JOIN assignments a ON a.work_id = k.w AND a.reviewer = k.u
+    LEFT JOIN reviewers r ON r.username = k.u
+    LEFT JOIN reviews v ON v.work_id = k.w AND v.reviewer = k.u"""
+_ONE_CONTEXT_SQL = """
     SELECT w.id, w.project, w.subtype, w.school, w.district, w.folder_name,
            a.reviewer IS NOT NULL AS assigned, r.school AS r_school, r.district AS r_district,
            coalesce(r.active, FALSE) AS r_active,
@@ -65,16 +75,35 @@ _CONTEXT_SQL = """
     LEFT JOIN reviewers r ON r.username = $u
     LEFT JOIN reviews v ON v.work_id = w.id AND v.reviewer = $u
     WHERE w.id = $w"""
+_INT32 = range(-2 ** 31, 2 ** 31)
+
+
+def _load_contexts(cur, keys: list[tuple[int, str]]) -> dict[tuple[int, str], dict]:
+    """Work + assignment + reviewer + existing review for many (work_id, username) at once: the
+    writer runs this once per batch of saves instead of one query per save."""
+    found = _db.rows(cur, _CONTEXT_SQL, {"w": [k[0] for k in keys], "u": [k[1] for k in keys]})
+    return {(f.pop("key_w"), f.pop("key_u")): f for f in found}
+
+
+def _context_key(work_id, username) -> tuple[int, str] | None:
+    """The batchable key, or None for ids a batch query must not see (it would fail them all)."""
+    if type(work_id) is int and work_id in _INT32 and type(username) is str:
+        return (work_id, username)
+    return None
 
 
 def _context(cur, work_id: int, username: str) -> dict:
-    """Work + assignment + reviewer + existing review in one query (writes are latency-bound),
-    after checking the reviewer is assigned, active and not in conflict."""
-    found = _db.rows(cur, _CONTEXT_SQL, {"u": username, "w": work_id})
-    if not found or not found[0]["assigned"]:
+    """Work + assignment + reviewer + existing review (writes are latency-bound, so one query, and
+    on the writer one per batch), after checking the reviewer is assigned, active and not in conflict."""
+    key = _context_key(work_id, username)
+    if key is not None:
+        found = _db.batch_lookup(cur, _load_contexts, key)
+    else:
+        found = next(iter(_db.rows(cur, _ONE_CONTEXT_SQL, {"w": work_id, "u": username})), None)
+    if not found or not found["assigned"]:
         # Same message for both: a reviewer must not learn which work ids exist.
         raise PermissionDenied("您未被分配评审该作品。")
-    ctx = found[0]
+    ctx = dict(found)
     ctx.update(_db.pending_row("reviews", (work_id, username)) or {})   # earlier unit, same batch
     if not ctx["r_active"]:
         raise PermissionDenied("您的评委账号未启用。")
@@ -143,7 +172,8 @@ def save_review(actor: Actor, work_id: int, scores: dict | None = None, *, comme
         return {"work_id": work_id, "reviewer": actor.username, "scores": merged, "total": total,
                 "veto": new_veto, "veto_reason": new_reason, "comment": new_comment,
                 "internal_note": new_note, "status": status}
-    return _db.write(tx, db)
+    key = _context_key(work_id, actor.username)
+    return _db.write(tx, db, lookup=(_load_contexts, key) if key is not None else None)
 
 
 def submit_review(actor: Actor, work_id: int, *, db=None) -> dict:

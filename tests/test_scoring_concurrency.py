@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from scoring import db, reviewers, reviews
@@ -98,5 +99,49 @@ def test_a_writer_killed_mid_run_loses_no_committed_score(tmp_path):
     assert all(json.loads(stored[w])["design"] == w % 25 for w in committed)
     hist_works = {w for (w,) in cur.execute("SELECT DISTINCT work_id FROM score_history").fetchall()}
     assert set(committed) <= hist_works and set(stored) == hist_works
+    db.close()
+    db.configure(None)
+
+
+def test_saves_batched_behind_an_admin_change_see_it(tmp_path):
+    """The writer looks up the contexts of a batch's saves in one query; an admin unit earlier in
+    the same batch (unassign, reopen) must still be seen by the saves queued after it."""
+    from scoring import assignment
+    from scoring.errors import PermissionDenied
+    seed(tmp_path / "b.duckdb", 2, 2)
+    r0, r1 = Actor("r0", "reviewer"), Actor("r1", "reviewer")
+    reviews.save_review(r1, 3, {"design": 1, "integration": 1, "implementation": 1, "innovation": 1,
+                                "norms": 1}, submit=True)
+    gate, results = threading.Event(), {}
+    writer_busy = threading.Thread(target=lambda: db.write(lambda cur: gate.wait()))
+    writer_busy.start()
+    key = db.resolve()
+    while db._writers.get(key) is None or db._writers[key].q.qsize():
+        time.sleep(0.001)                       # the writer has taken the gate unit
+
+    def run(name, fn):
+        try:
+            results[name] = fn()
+        except PermissionDenied as exc:
+            results[name] = str(exc)
+
+    steps = [("save1", lambda: reviews.save_review(r0, 1, {"design": 5})),
+             ("unassign", lambda: assignment.unassign(ADMIN, 1, "r0", discard_review=True)),
+             ("save2", lambda: reviews.save_review(r0, 1, {"design": 6})),
+             ("reopen", lambda: reviews.reopen_review(ADMIN, 3, "r1", "复核")),
+             ("save3", lambda: reviews.save_review(r1, 3, {"design": 2})),
+             ("save4", lambda: reviews.save_review(r0, 2, {"design": 7}))]
+    threads = []
+    for n, (name, fn) in enumerate(steps, 1):
+        threads.append(threading.Thread(target=run, args=(name, fn)))
+        threads[-1].start()
+        while db._writers[key].q.qsize() < n:  # queued in this order, all in one batch
+            time.sleep(0.001)
+    gate.set()
+    for t in [writer_busy, *threads]:
+        t.join()
+    assert results["save1"]["total"] == 5 and results["save4"]["total"] == 7
+    assert results["save2"] == "您未被分配评审该作品。"
+    assert results["save3"]["status"] == "draft" and results["save3"]["total"] == 6
     db.close()
     db.configure(None)
