@@ -62,6 +62,13 @@ def contest(tmp_path_factory, video_cache):
         os.environ["RATING_DATA_DIR"] = old_env
 
 
+@pytest.fixture(autouse=True)
+def _scoring_uses_the_contest_db(request):
+    """Pages re-point scoring at RATING_DATA_DIR; direct scoring calls in a test must see the same DB."""
+    if "contest" in request.fixturenames:
+        db.configure(request.getfixturevalue("contest")["dir"] / "scoring.duckdb")
+
+
 def run(script: str, user: str | None = None, **state) -> AppTest:
     at = AppTest.from_file(str(REPO / script), default_timeout=60)
     if user:
@@ -275,13 +282,20 @@ def test_locked_database_is_a_chinese_message(tmp_path, monkeypatch):
     finally:
         holder.kill()
         holder.wait()
+        db.close(tmp_path / "scoring.duckdb")
+        db.configure(None)
 
 
 def test_admin_pages_act_through_scoring(contest):
     from scoring.reviewers import list_reviewers
     from scoring.selectors import get_review
+    from scoring.reviews import save_review
+    from scoring.rubrics import load_rubric
     from scoring.settings import get_settings
     wid = contest["work"]
+    rev_a = Actor("rev_a", REVIEWER)
+    if (get_review(rev_a, wid) or {}).get("status") != "submitted":    # independent of test order
+        save_review(rev_a, wid, {c.key: c.max for c in load_rubric("fusion_case").criteria}, submit=True)
 
     at = run("pages/admin_settings.py", "admin")
     per = next(n for n in at.number_input if n.label == "每件作品评委人数")

@@ -3,6 +3,7 @@ tampered tokens refused, blind download names."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote
 
 import pytest
@@ -33,7 +34,9 @@ def asgi_get(app, path: str, headers: dict[str, str] | None = None) -> tuple[int
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # Own thread and loop: a Playwright test in the same worker may hold this thread's loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body
