@@ -5,6 +5,8 @@ and score-write throughput through the review service with 50 threads.
 
 Data is generated directly in a temporary DuckDB file (10k works × 5 reviews × 8 criteria).
 Goals: ranking < 200 ms and ≤ 0.5 × pandas; ≥ 500 writes/s. Both implementations must agree.
+Two ratios are printed: SQL vs pandas compute only (frames already in memory) and SQL vs pandas
+including loading the same rows from the DB. The goal is judged on compute only, the strict one.
 """
 from __future__ import annotations
 
@@ -132,8 +134,8 @@ def main(argv=None) -> int:
         settings = read_settings(cur)
         compute_ranking(cur, settings)                       # warm caches once
         t_sql, sql = best_of(lambda: compute_ranking(cur, settings))
-        t_load, frames = best_of(lambda: load_frames(cur), 3)
-        t_pd, pdf = best_of(lambda: rank_pandas(frames, settings, max_totals), 3)
+        t_load, frames = best_of(lambda: load_frames(cur))          # same repeats as SQL: fair best-of
+        t_pd, pdf = best_of(lambda: rank_pandas(frames, settings, max_totals))
         a_, b_ = sql.set_index("work_id").sort_index(), pdf.set_index("work_id").sort_index()
         same = (a_["rank"].fillna(-1).astype(int).tolist() == b_["rank"].fillna(-1).astype(int).tolist()
                 and a_["tier"].fillna("").tolist() == b_["tier"].fillna("").tolist()
@@ -141,8 +143,9 @@ def main(argv=None) -> int:
                 and a_["status"].tolist() == b_["status"].tolist())
         print(f"[{aggregation}] ranking+tiers in DuckDB SQL: {t_sql * 1000:.1f} ms (goal < 200 ms); "
               f"pandas: {t_pd * 1000:.1f} ms compute (+ {t_load * 1000:.1f} ms to load frames); "
-              f"ratio SQL/pandas = {t_sql / t_pd:.2f}× (goal ≤ 0.5×), "
-              f"vs pandas incl. load {t_sql / (t_pd + t_load):.2f}×; identical results: {same}")
+              f"ratio SQL/pandas compute-only = {t_sql / t_pd:.2f}× (goal ≤ 0.5×, judged on this one); "
+              f"SQL/(pandas incl. loading its rows from the DB) = {t_sql / (t_pd + t_load):.2f}×; "
+              f"identical results: {same}")
         if not same:
             return 1
     db.close()
