@@ -1,8 +1,9 @@
 """Router: st.navigation shows each role only its pages (the pages also guard themselves).
 
 `streamlit run app.py` first imports this file as an ASGI module (it defines `app = st.App(...)`),
-which adds one route streaming stored files with HTTP Range (ui/media_route.py); every browser
-session then runs this same file as the Streamlit script, which takes the router branch.
+which adds two routes: stored files streamed with HTTP Range (ui/media_route.py) and self-check
+uploads streamed to disk (ui/upload_route.py). Every browser session then runs this same file as
+the Streamlit script, which takes the router branch.
 """
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -10,12 +11,12 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 if get_script_run_ctx(suppress_warning=True) is None:
     from streamlit.runtime.pages_manager import PagesManager
 
-    from ui.media_route import routes
+    from ui import media_route, upload_route
 
     # pages/ is routed by st.navigation only. Without this, a fresh server's first request to a
     # deep link (/login) would auto-discover pages/ and run that page file without this router.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, routes=routes())
+    app = st.App(__file__, routes=[*media_route.routes(), *upload_route.routes()])
 else:
     from ui import auth
 
