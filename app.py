@@ -11,16 +11,19 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 if get_script_run_ctx(suppress_warning=True) is None:
     from streamlit.runtime.pages_manager import PagesManager
 
-    from ui import media_route, upload_route
+    from ui import media_route, startup, upload_route
+
+    startup.refuse_to_start_on_bad_data()
 
     # pages/ is routed by st.navigation only. Without this, a fresh server's first request to a
     # deep link (/login) would auto-discover pages/ and run that page file without this router.
     PagesManager.uses_pages_directory = False
     app = st.App(__file__, routes=[*media_route.routes(), *upload_route.routes()])
 else:
-    from ui import auth
+    from ui import auth, startup
 
     st.set_page_config(page_title="教师教育信息化交流活动", page_icon="📋", layout="wide")
+    startup.stop_page_on_bad_data()
     actor = auth.bootstrap()
     self_check = st.Page("pages/self_check.py", title="作品自检", icon=":material/fact_check:", default=True)
     if actor is None:

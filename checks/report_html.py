@@ -228,7 +228,7 @@ def render_html(report: Report, display: Display = _same, title: str | None = No
     """The whole report as one self-contained HTML page (inline CSS, no scripts, no links)."""
     passed, headline = verdict(report)
     name = project_name(report.project)
-    title = title or f"作品自查报告 — {name}"
+    title = title or f"作品自检报告 — {name}"
     out = [f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{_e(title)}</title>",
            f"<style>{_CSS}</style></head><body><h1>{_e(title)}</h1>",
            f"<p class='meta'>项目类型：{_e(name)}　生成时间：{datetime.now():%Y-%m-%d %H:%M}</p>",
@@ -256,7 +256,7 @@ def render_html(report: Report, display: Display = _same, title: str | None = No
         out.append("<h2>视频参数一览</h2><table><tr>" + "".join(f"<th>{_e(k)}</th>" for k in vids[0]) + "</tr>")
         out.extend("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in r.values()) + "</tr>" for r in vids)
         out.append("</table>")
-    out.append("<p class='meta'>本报告由作品自查系统根据活动通知的要求自动生成，仅供报送前自查参考。</p>"
+    out.append("<p class='meta'>本报告由作品自检系统根据活动通知的要求自动生成，仅供报送前自查参考。</p>"
                "</body></html>")
     return "\n".join(out)
 

@@ -30,7 +30,7 @@ class LineList(list):
 
 
 @lru_cache(maxsize=1)
-def _loader():
+def line_loader():
     """A SafeLoader (the C one when built) whose mappings and lists remember their lines.
     Built on first use: yaml is only imported when a data file is actually parsed."""
     import yaml
@@ -74,7 +74,7 @@ def load_yaml_with_lines(path: str | Path) -> Any:
         raise RulesError(f"{path}: 不是 UTF-8 编码的文本文件") from exc
     import yaml
     try:
-        return yaml.load(text, Loader=_loader())  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=line_loader())  # noqa: S506 - SafeLoader subclass
     except RulesError as exc:
         raise RulesError(f"{path}: {exc}") from exc
     except yaml.MarkedYAMLError as exc:

@@ -1,4 +1,4 @@
-"""作品自查 — the no-login page: pick the project type, drop the files, read the verdict."""
+"""作品自检 — the no-login page: pick the project type, drop the files, read the verdict."""
 from __future__ import annotations
 
 import logging
@@ -13,7 +13,7 @@ from ui.selfcheck_upload import RESULT_KEY, check_streamed, run_check, upload_to
 
 log = logging.getLogger(__name__)
 
-st.title("作品自查")
+st.title("作品自检")
 st.caption("报送前自查：选择项目类型，上传作品文件、整个文件夹或 RAR/ZIP 压缩包，"
            "系统按活动通知的要求逐项检查并给出修改方法。无需登录，文件检查完即删除。")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from checks.errors import RulesError
+from checks.yaml_lines import LineDict, line_loader
 
 RUBRICS_DIR = Path(__file__).resolve().parents[1] / "data" / "rubrics"
 FULL_MARK = 100.0
@@ -63,31 +64,8 @@ class Rubric:
                          "reasons": list(self.veto.reasons), "description": self.veto.description}}
 
 
-class _Mapping(dict):
-    """A YAML mapping that remembers the line (1-based) of itself and of each key."""
-    line = 0
-    key_lines: dict
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader, node):
-    loader.flatten_mapping(node)
-    m = _Mapping()
-    m.line = node.start_mark.line + 1
-    m.key_lines = {}
-    for k_node, v_node in node.value:
-        k = loader.construct_object(k_node, deep=True)
-        if k in m:
-            raise RulesError(f"{loader.name}:{k_node.start_mark.line + 1}: 评分标准中键“{k}”重复")
-        m[k] = loader.construct_object(v_node, deep=True)
-        m.key_lines[k] = k_node.start_mark.line + 1
-    return m
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Mappings from the shared line-aware loader remember the line of themselves and of each key.
+_Mapping = LineDict
 
 
 def _err(path, line, msg) -> RulesError:
@@ -115,10 +93,11 @@ def _text(path, m: _Mapping, key: str, *, required=True) -> str:
 
 def parse_rubric(text: str, path: str, project: str | None = None) -> Rubric:
     """Parse and validate rubric YAML text; `path` is used in error messages only."""
-    loader = _LineLoader(text)
-    loader.name = path
+    loader = line_loader()(text)
     try:
         doc = loader.get_single_data()
+    except RulesError as exc:          # a duplicate key, reported with its line by the loader
+        raise RulesError(f"{path}: 评分标准错误：{exc}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise _err(path, mark.line + 1 if mark else 1, f"YAML 语法错误：{exc.problem}") from None

@@ -116,7 +116,7 @@ NAV = {"anonymous": {"pages/self_check.py", "pages/login.py"},
 def test_router_offers_each_role_only_its_pages(contest, who):
     home = run("app.py", USERS[who])
     assert not home.exception
-    assert [t.value for t in home.title] == ["作品自查"]        # the self-check page is everyone's default
+    assert [t.value for t in home.title] == ["作品自检"]        # the self-check page is everyone's default
     for page in ALL_PAGES:
         at = run("app.py", USERS[who])
         if page in NAV[who]:

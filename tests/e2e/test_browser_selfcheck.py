@@ -12,7 +12,7 @@ from samplegen.packages import make_package
 
 def _open(page, url):
     page.goto(url)
-    page.get_by_role("heading", name="作品自查").wait_for()
+    page.get_by_role("heading", name="作品自检").wait_for()
     page.get_by_role("combobox", name="项目类型").wait_for()
 
 

@@ -1,0 +1,40 @@
+"""Start-up validation of the data files the contest runs on (rules and rubrics).
+
+A typo in next year's contest.yaml or a rubric must stop the app with the file and line named,
+not judge works wrongly; an edit made while the server runs is caught on the next page run.
+"""
+from __future__ import annotations
+
+import sys
+
+from checks.errors import RulesError
+
+
+def data_file_errors() -> list[str]:
+    from checks.rules import load_rules
+    from scoring.rubrics import load_rubrics
+    errors = []
+    for load in (load_rules, load_rubrics):
+        try:
+            load()
+        except RulesError as exc:
+            errors.append(str(exc))
+    return errors
+
+
+def refuse_to_start_on_bad_data() -> None:
+    """Server start: print what is wrong and exit, so the admin sees it in the console."""
+    errors = data_file_errors()
+    if errors:
+        print("无法启动：数据文件有误，请修正后重新启动。\n" + "\n".join(errors), file=sys.stderr, flush=True)
+        raise SystemExit(2)
+
+
+def stop_page_on_bad_data() -> None:
+    import streamlit as st
+    errors = data_file_errors()
+    if errors:
+        st.error("系统配置文件有误，暂时无法使用。请管理员修正以下问题：")
+        for e in errors:
+            st.code(e, language=None)
+        st.stop()
