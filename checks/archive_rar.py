@@ -21,7 +21,7 @@ import rarfile
 from checks.archives import (MAX_MEMBERS, TOOL_TIMEOUT_S, Archive, Member, decode_name, fmt_size,
                              normalize_path, path_escapes)
 from checks.errors import Unreadable
-from checks.rangefile import RangeFile, SpoolStream
+from checks.rangefile import RangeFile, SpoolStream, stream_size
 
 _CHUNK = 256 * 1024
 _LINK_REDIRS = (rarfile.RAR5_XREDIR_UNIX_SYMLINK, rarfile.RAR5_XREDIR_WINDOWS_SYMLINK,
@@ -49,12 +49,6 @@ class _CallbackView(RangeFile):
             return 0
 
 
-def _stream_size(f: BinaryIO) -> int:
-    pos = f.tell()
-    try:
-        return f.seek(0, 2)
-    finally:
-        f.seek(pos)
 
 
 class RarArchive(Archive):
@@ -64,7 +58,7 @@ class RarArchive(Archive):
         super().__init__(name)
         self._stream = stream
         self._path = path
-        self._size = _stream_size(stream)
+        self._size = stream_size(stream)
         stream.seek(0)
         self.is_rar5 = stream.read(8) == b"Rar!\x1a\x07\x01\x00"
         self._tmp_path: str | None = None

@@ -11,7 +11,7 @@ from checks.archives import (MAX_MEMBERS, RULE_UNSAFE, Archive, Member, decode_n
                              normalize_path, path_escapes)
 from checks.errors import Unreadable
 from checks.findings import ERROR
-from checks.rangefile import RangeFile, SpoolStream
+from checks.rangefile import RangeFile, SpoolStream, stream_size
 
 MAX_CENTRAL_DIR = 64 * 1024**2     # zipfile reads the whole central directory into memory
 _UNICODE_PATH_EXTRA = 0x7075       # Info-ZIP: UTF-8 copy of a legacy-encoded name
@@ -22,17 +22,11 @@ CORRUPT_MSG = "压缩包已损坏或不完整（可能上传或复制时中断�
 CORRUPT_FIX = "请重新压缩并重新上传；上传前可先在本机双击打开压缩包确认能正常解压"
 
 
-def _stream_size(f: BinaryIO) -> int:
-    pos = f.tell()
-    try:
-        return f.seek(0, 2)
-    finally:
-        f.seek(pos)
 
 
 def central_dir_stats(f: BinaryIO) -> tuple[int, int] | None:
     """(entry count, central directory size) from the end record, read without zipfile."""
-    size = _stream_size(f)
+    size = stream_size(f)
     tail_len = min(size, 22 + 65535)
     f.seek(size - tail_len)
     tail = f.read(tail_len)
@@ -136,7 +130,7 @@ class ZipArchive(Archive):
     def _open(self, member: Member) -> BinaryIO:
         zi: zipfile.ZipInfo = member.raw
         start = self._data_offset(zi)
-        if start + zi.compress_size > _stream_size(self._stream):
+        if start + zi.compress_size > stream_size(self._stream):
             raise Unreadable(f"“{member.path}”的数据不完整（压缩包被截断）。", detail="truncated member")
         cap_msg = (f"“{member.path}”实际解压出的数据超过了文件头声明的 {fmt_size(member.size)}，"
                    "疑似“压缩炸弹”，已停止解压。")

@@ -23,6 +23,30 @@ def _bytes_view(buf) -> memoryview:
     return view if view.format == "B" and view.ndim == 1 else view.cast("B")
 
 
+
+def seek_target(pos: int, offset: int, whence: int, length) -> int:
+    """The new position of a seek; `length()` is only asked for SEEK_END (it may be costly)."""
+    if whence == io.SEEK_SET:
+        target = offset
+    elif whence == io.SEEK_CUR:
+        target = pos + offset
+    elif whence == io.SEEK_END:
+        target = length() + offset
+    else:
+        raise ValueError(f"bad whence {whence}")
+    if target < 0:
+        raise ValueError("negative seek position")
+    return target
+
+
+def stream_size(f) -> int:
+    """Size of a seekable stream, leaving its position where it was."""
+    pos = f.tell()
+    try:
+        return f.seek(0, 2)
+    finally:
+        f.seek(pos)
+
 class RangeFile(io.RawIOBase):
     """Bytes [start, start+length) of `base`, a seekable binary stream."""
 
@@ -49,18 +73,8 @@ class RangeFile(io.RawIOBase):
         return self._pos
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if whence == io.SEEK_SET:
-            pos = offset
-        elif whence == io.SEEK_CUR:
-            pos = self._pos + offset
-        elif whence == io.SEEK_END:
-            pos = self._length + offset
-        else:
-            raise ValueError(f"bad whence {whence}")
-        if pos < 0:
-            raise ValueError("negative seek position")
-        self._pos = pos
-        return pos
+        self._pos = seek_target(self._pos, offset, whence, lambda: self._length)
+        return self._pos
 
     def readinto(self, buf) -> int:
         view = _bytes_view(buf)
@@ -134,18 +148,8 @@ class SpoolStream(io.RawIOBase):
         return self._filled
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if whence == io.SEEK_SET:
-            pos = offset
-        elif whence == io.SEEK_CUR:
-            pos = self._pos + offset
-        elif whence == io.SEEK_END:
-            pos = self.fill_all() + offset
-        else:
-            raise ValueError(f"bad whence {whence}")
-        if pos < 0:
-            raise ValueError("negative seek position")
-        self._pos = pos
-        return pos
+        self._pos = seek_target(self._pos, offset, whence, self.fill_all)
+        return self._pos
 
     def readinto(self, buf) -> int:
         view = _bytes_view(buf)
