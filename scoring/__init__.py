@@ -31,6 +31,7 @@ Admin (role 'admin'):
     selectors.all_scores(actor) -> [dict] ; selectors.score_history(actor, *, work_id=None, reviewer=None)
     selectors.progress(actor) -> {"reviewers": [...], "projects": [...]}
     ranking.rank_works(actor) -> DataFrame ; ranking.ranking_records(actor) -> [dict]  (rank --json)
+    ranking.preview_ranking(actor, method) -> DataFrame  (as rank_works, another aggregation; not saved)
     export.export_workbook(actor, path) -> path   (公示名单, 未排名作品, 全部评分, one per reviewer, 初审未通过)
     simulate.simulate_scores(actor, *, seed=0) -> int
 
@@ -38,6 +39,11 @@ Reviewer (role 'reviewer'):
     selectors.reviewer_queue(actor) -> [blind dict + review_status ('todo'|'draft'|'submitted'), total, veto]
     selectors.blind_work(actor, work_id) -> {id, project, project_name, subtype, stage, title, files,
         rubric, review}  — never authors, school, district, registration forms or the level-1 folder
+    blind_files.blind_file(actor, work_id, blind_name_or_id) -> {name, kind, mime, size, path, member}
+        absolute stored path (or archive path + member); admins may also pass a stored path
+    blind_files.blind_findings(actor, work_id) -> [{rule, level, message, path}]  初审 findings, blinded
+    blind_files.blind_redactor(actor, work_id) -> fn(text) masking author/school/folder names
+        (these three: admin, or the assigned reviewer without 回避 conflict; else PermissionDenied)
     selectors.get_review(actor, work_id) -> dict | None
     reviews.save_review(actor, work_id, scores={criterion: points}, *, comment=None, internal_note=None,
         veto=None, veto_reason=None, submit=False) -> dict

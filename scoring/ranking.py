@@ -27,9 +27,10 @@ import pandas as pd
 
 from scoring import contest
 from scoring import db as _db
+from scoring.errors import ValidationError
 from scoring.permissions import Actor, require_admin
 from scoring.rubrics import load_rubrics
-from scoring.settings import read_settings
+from scoring.settings import AGGREGATIONS, read_settings
 
 STATUS_TEXT = {"ranked": "已排名", "precheck": "初审未通过", "excluded": "资格审查未通过",
                "veto": "一票否决", "incomplete": "评审未完成"}
@@ -147,14 +148,27 @@ def compute_ranking(cur, settings: dict | None = None) -> pd.DataFrame:
     return df
 
 
+def _labelled(df: pd.DataFrame) -> pd.DataFrame:
+    df["status_text"] = df["status"].map(STATUS_TEXT)
+    df["project_name"] = df["project"].map(contest.project_name)
+    return df
+
+
 def rank_works(actor: Actor, *, db=None) -> pd.DataFrame:
     """Admin: the ranking DataFrame (columns RANK_COLUMNS + n_assigned, spread, vetoed, status,
     status_text, project_name)."""
     require_admin(actor)
-    df = compute_ranking(_db.cursor(db))
-    df["status_text"] = df["status"].map(STATUS_TEXT)
-    df["project_name"] = df["project"].map(contest.project_name)
-    return df
+    return _labelled(compute_ranking(_db.cursor(db)))
+
+
+def preview_ranking(actor: Actor, method: str, *, db=None) -> pd.DataFrame:
+    """Admin: the ranking as `rank_works` gives it, but aggregated with `method` (one of
+    settings.AGGREGATIONS) instead of the stored setting; nothing is saved."""
+    require_admin(actor)
+    if not isinstance(method, str) or method not in AGGREGATIONS:
+        raise ValidationError(f"汇总方式必须是 {', '.join(AGGREGATIONS)} 之一，收到 {method!r}")
+    cur = _db.cursor(db)
+    return _labelled(compute_ranking(cur, {**read_settings(cur), "aggregation": method}))
 
 
 def ranking_records(actor: Actor, *, db=None) -> list[dict]:

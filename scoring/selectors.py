@@ -3,67 +3,31 @@ registration form or level-1 folder name, and only for works assigned to them wi
 from __future__ import annotations
 
 import json
-import re
 
 from scoring import contest
 from scoring import db as _db
+from scoring.blind_files import blind_files, redact, secrets, viewable_work, work_files
 from scoring.errors import NotFound, PermissionDenied
 from scoring.permissions import Actor, require_admin
 from scoring.reviews import _work_for_reviewer
 from scoring.rubrics import load_rubric
 
-# Items that carry names, schools or signatures: never shown to a reviewer.
-HIDDEN_ITEMS = {"registration_form", "info_form", "summary_sheet"}
-_HIDDEN_NAME = re.compile(r"登记表|信息表|汇总表|附件\s*[124]")
 BLIND_FIELDS = ("id", "project", "project_name", "subtype", "stage", "title", "files")
 
 
-def _redact(text: str, secrets: list[str]) -> str:
-    for s in secrets:
-        if s and len(s) >= 2:
-            text = text.replace(s, "＊＊")
-    return text
-
-
-def blind_files(work: dict, files: list[dict]) -> list[dict]:
-    """Files a reviewer may see, with the level-1 folder stripped and names/school masked."""
-    secrets = sorted([*(work.get("authors") or []), work.get("school") or "", work.get("folder_name") or ""],
-                     key=len, reverse=True)
-    out = []
-    for f in files:
-        parts = f["path"].replace("\\", "/").split("/")
-        if work.get("folder_name") and parts and parts[0] == work["folder_name"]:
-            parts = parts[1:]
-        name = parts[-1] if parts else ""
-        if f.get("item") in HIDDEN_ITEMS or _HIDDEN_NAME.search(name):
-            continue
-        out.append({"path": _redact("/".join(parts), secrets), "kind": f.get("kind"), "size": f.get("size"),
-                    "item": f.get("item"), "ref": f["path"]})
-    return out
-
-
 def _blind(work: dict, files: list[dict]) -> dict:
-    secrets = sorted([*(work.get("authors") or []), work.get("school") or ""], key=len, reverse=True)
     return {"id": work["id"], "project": work["project"], "project_name": contest.project_name(work["project"]),
-            "subtype": work["subtype"], "stage": work["stage"], "title": _redact(work["title"] or "", secrets),
+            "subtype": work["subtype"], "stage": work["stage"], "title": redact(work["title"] or "", secrets(work)),
             "files": [{k: v for k, v in f.items() if k != "ref"} for f in blind_files(work, files)]}
-
-
-def _files(cur, work_id: int) -> list[dict]:
-    return _db.rows(cur, "SELECT path, kind, size, item FROM work_files WHERE work_id = ? ORDER BY path", [work_id])
 
 
 def blind_work(actor: Actor, work_id: int, *, db=None) -> dict:
     """The blind view of one work plus its rubric and the caller's own review (if any).
     A reviewer must be assigned and free of conflict; an admin sees the same blind view."""
     cur = _db.cursor(db)
-    if not actor.is_admin:
-        _work_for_reviewer(cur, work_id, actor.username)
-    w = _db.rows(cur, "SELECT * FROM works WHERE id = ?", [work_id])
-    if not w:
-        raise NotFound(f"作品 {work_id} 不存在")
-    out = _blind(w[0], _files(cur, work_id))
-    out["rubric"] = load_rubric(w[0]["project"]).to_dict()
+    w = viewable_work(cur, actor, work_id)
+    out = _blind(w, work_files(cur, work_id))
+    out["rubric"] = load_rubric(w["project"]).to_dict()
     out["review"] = None if actor.is_admin else get_review(actor, work_id, db=db)
     return out
 

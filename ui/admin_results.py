@@ -14,19 +14,10 @@ from ui.review_common import safely
 
 
 def ranking_frame(actor: Actor, method: str) -> pd.DataFrame:
-    """The ranking as scoring computes it, with the aggregation `method` (the page already checked
-    the admin role; rank_works re-checks it)."""
-    from scoring import db
-    from scoring.ranking import STATUS_TEXT, compute_ranking, rank_works
-    from scoring.settings import read_settings
-    df = rank_works(actor)                              # admin check + labels
-    settings = read_settings(db.cursor())
-    if method != settings["aggregation"]:
-        alt_df = compute_ranking(db.cursor(), {**settings, "aggregation": method})
-        alt_df["status_text"] = alt_df["status"].map(STATUS_TEXT)
-        alt_df["project_name"] = df.set_index("work_id")["project_name"].reindex(alt_df["work_id"]).values
-        df = alt_df
-    return df
+    """The ranking with the aggregation `method` (the stored one, or a preview of another);
+    scoring checks the admin role itself."""
+    from scoring.ranking import preview_ranking
+    return preview_ranking(actor, method)
 
 
 def show_ranking(df: pd.DataFrame, project: str, stage: str, only_ranked: bool) -> None:

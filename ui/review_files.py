@@ -1,20 +1,21 @@
 """The materials and 初审 findings of a work, as a reviewer may see them (blind).
 
-Which files a reviewer may see and their blind names come from scoring's blind selectors
-(`blind_work` checks the assignment, `blind_files` maps blind names to stored ones). The stored
-location (the imported folder or archive) stays on the server: files reach the browser through
-encrypted URLs, archive members through a cache copy. Nothing here renders a stored path.
+Which files a reviewer may see, where the file behind a blind name is stored and which 初审
+findings they may read all come from scoring (`scoring.blind_files`), which checks the actor on
+every call; nothing here reads the database. The stored location (the imported folder or
+archive) stays on the server: files reach the browser through encrypted URLs, archive members
+through a cache copy. Nothing here renders a stored path.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import streamlit as st
 
 from accounts import data_dir
 
+from scoring.blind_files import blind_file, blind_findings, blind_redactor
 from scoring.permissions import Actor
 from ui.review_common import fmt_size, safely
 from ui.review_viewer import show_file
@@ -42,37 +43,16 @@ def show_materials(actor: Actor, work: dict) -> None:
         with st.spinner("正在准备文件（压缩包中的大文件首次打开需要一些时间）…"):
             path = stored_file(actor, work["id"], chosen["path"])
         show_file(path, chosen.get("kind"), chosen["path"], key=f"view_{work['id']}_{i}",
-                  redact=_redactor(work["id"]))
-
-
-def _work_row(work_id: int) -> tuple[dict, list[dict]]:
-    from scoring import db
-    cur = db.cursor()
-    w = db.rows(cur, "SELECT id, authors, school, folder_name, source_path, precheck_report FROM works "
-                     "WHERE id = ?", [work_id])[0]
-    files = db.rows(cur, "SELECT path, kind, size, item FROM work_files WHERE work_id = ?", [work_id])
-    return w, files
+                  redact=blind_redactor(actor, work["id"]))
 
 
 def stored_file(actor: Actor, work_id: int, blind_path: str) -> Path:
-    """The local file behind a blind name, after scoring confirmed the actor may see the work."""
-    from scoring.errors import NotFound
-    from scoring.selectors import blind_files, blind_work
-    blind_work(actor, work_id)                     # raises unless assigned (or admin)
-    w, files = _work_row(work_id)
-    ref = next((f["ref"] for f in blind_files(w, files) if f["path"] == blind_path), None)
-    if ref is None:
-        raise NotFound("该文件不属于此作品，或不对评委开放。")
-    source = Path(w["source_path"] or "")
-    if source.is_dir():
-        base = source.parent.resolve()
-        target = (base / ref).resolve()
-        if not target.is_relative_to(source.resolve()):
-            raise NotFound("文件路径无效。")
-        return target
-    if source.is_file():
-        return _spool_from_archive(source, ref)
-    raise FileNotFoundError(2, "作品文件已不在导入时的位置", "")
+    """The local file behind a blind name (an archive member is copied to the cache first);
+    scoring refuses it unless the actor may see this file of this work."""
+    found = blind_file(actor, work_id, blind_path)
+    if found["member"] is None:
+        return Path(found["path"])
+    return _spool_from_archive(Path(found["path"]), found["member"])
 
 
 def _spool_from_archive(source: Path, ref: str) -> Path:
@@ -113,50 +93,10 @@ def _prune(cache: Path, max_age_s: float = 3 * 86400) -> None:
             pass
 
 
-def _secrets(w: dict) -> list[str]:
-    names = [*(w.get("authors") or []), w.get("school") or "", w.get("folder_name") or ""]
-    return sorted((n for n in names if n and len(n) >= 2), key=len, reverse=True)
-
-
-def _redactor(work_id: int):
-    """Masks the work's author, school and level-1 names in text that comes from inside its files."""
-    secrets = _secrets(_work_row(work_id)[0])
-
-    def redact(text: str) -> str:
-        for s in secrets:
-            text = text.replace(s, "＊＊")
-        return text
-    return redact
-
-
-def blind_findings(work_id: int) -> list[dict]:
-    """初审 findings a reviewer may read: none about hidden items or the level-1 folder name, paths
-    stripped of the level-1 folder, author/school/folder names masked in the messages."""
-    from scoring.selectors import blind_files
-    w, _ = _work_row(work_id)
-    report = json.loads(w["precheck_report"]) if w.get("precheck_report") else {}
-    secrets = _secrets(w)
-    out = []
-    for f in report.get("findings", []):
-        if f.get("rule") in ("package.naming", "package.archive", "form.authors"):
-            continue
-        path = f.get("path")
-        if path:
-            shown = blind_files(w, [{"path": path, "kind": None, "size": None, "item": f.get("item")}])
-            if not shown:
-                continue
-            path = shown[0]["path"]
-        msg = f.get("message") or ""
-        for s in secrets:
-            msg = msg.replace(s, "＊＊")
-        out.append({"level": f.get("level"), "message": msg, "path": path})
-    return out
-
-
 def show_precheck(actor: Actor, work: dict) -> None:
     findings = []
     with safely("读取初审结果"):
-        findings = blind_findings(work["id"])
+        findings = blind_findings(actor, work["id"])
     with st.expander(f"初审结果（{len(findings)} 条）", expanded=False):
         if not findings:
             st.caption("初审未发现问题。")
