@@ -14,6 +14,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
     from ui import media_route, startup, upload_route
 
     startup.refuse_to_start_on_bad_data()
+    startup.create_admin_on_first_start()
 
     # pages/ is routed by st.navigation only. Without this, a fresh server's first request to a
     # deep link (/login) would auto-discover pages/ and run that page file without this router.

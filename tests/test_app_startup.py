@@ -26,3 +26,32 @@ def test_a_typo_in_the_rules_stops_the_server_with_the_line(tmp_path):
 def test_the_shipped_data_files_are_valid():
     from ui.startup import data_file_errors
     assert data_file_errors() == []
+
+
+def test_the_first_server_start_prints_a_random_admin_password_once(tmp_path):
+    import re
+    import time
+
+    import bcrypt
+    import yaml
+
+    def start():
+        env = {**os.environ, "RATING_DATA_DIR": str(tmp_path)}
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                                 "--server.port", "0", "--browser.gatherUsageStats", "false"],
+                                cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        out, deadline = "", time.monotonic() + 60
+        while time.monotonic() < deadline and "URL" not in out:
+            out += proc.stdout.readline()
+        time.sleep(1.5)           # the banner follows the URL lines
+        proc.terminate()
+        rest, _ = proc.communicate(timeout=20)
+        return out + rest
+
+    first = start()
+    password = re.search(r"密码：\s*(\S+)", first).group(1)
+    stored = (tmp_path / "auth.yaml").read_text(encoding="utf-8")
+    assert password not in stored
+    hashed = yaml.safe_load(stored)["credentials"]["usernames"]["admin"]["password"]
+    assert bcrypt.checkpw(password.encode(), hashed.encode())
+    assert "密码：" not in start()            # printed once, never again

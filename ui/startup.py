@@ -38,3 +38,14 @@ def stop_page_on_bad_data() -> None:
         for e in errors:
             st.code(e, language=None)
         st.stop()
+
+
+def create_admin_on_first_start() -> None:
+    """Server start: on a fresh data dir create the admin and print its one-time password now,
+    so whoever started the server sees it before anyone opens a page."""
+    from accounts import AccountStore, data_dir
+    from accounts.store import admin_banner
+    root = data_dir()
+    password = AccountStore(root).ensure_initialized()
+    if password:
+        print(admin_banner(password, root / "auth.yaml"), flush=True)
