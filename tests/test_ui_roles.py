@@ -196,7 +196,7 @@ def test_reviewer_scores_saves_draft_and_submits_through_the_form(contest):
 
 def _admin_writes(wid: int):
     from scoring import assignment, export, importer, reviewers, reviews, selectors, settings, works
-    from scoring.ranking import rank_works
+    from scoring.ranking import preview_ranking, rank_works
     from scoring.simulate import simulate_scores
     return {
         "upsert_reviewers": lambda a: reviewers.upsert_reviewers(a, []),
@@ -218,6 +218,7 @@ def _admin_writes(wid: int):
         "all_scores": lambda a: selectors.all_scores(a),
         "progress": lambda a: selectors.progress(a),
         "rank_works": lambda a: rank_works(a),
+        "preview_ranking": lambda a: preview_ranking(a, "median"),
     }
 
 
