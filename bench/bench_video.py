@@ -44,12 +44,16 @@ def run_timed(cmd: list[str]) -> tuple[float, int]:
 
 # Linux keeps the parent's high-water mark across fork+exec, so getrusage() in or of a child started
 # from this (large) bench process reports our RSS, not its own. The check's own peak is VmHWM of its
-# process image, printed at exit; RUSAGE_CHILDREN then covers the forked MediaInfo parse.
+# process image, printed at exit; the parse worker reports its own VmHWM.
 _RSS_PROBE = (
     "import atexit, resource, runpy, sys\n"
     "def _report():\n"
     "    hwm = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
     "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "    from checks import media_facts\n"
+    "    w = media_facts._WORKER\n"
+    "    if w is not None and w._pid:\n"          # the long-lived parse worker: its own high-water mark
+    "        kids = int(open(f'/proc/{w._pid}/status').read().split('VmHWM:')[1].split()[0])\n"
     "    print(f'RSS {hwm} {kids}', file=sys.stderr)\n"
     "atexit.register(_report)\n"
     "sys.argv = ['checks'] + sys.argv[1:]\n"
@@ -57,7 +61,7 @@ _RSS_PROBE = (
 
 
 def check_peak_rss(video: Path) -> tuple[int, int]:
-    """(peak RSS KiB of `python -m checks FILE --json`, peak RSS KiB of its forked parse child)."""
+    """(peak RSS KiB of `python -m checks FILE --json`, peak RSS KiB of its MediaInfo parse worker)."""
     p = subprocess.run([sys.executable, "-c", _RSS_PROBE, str(video), "--json"], cwd=REPO,
                        capture_output=True, text=True)
     line = [l for l in p.stderr.splitlines() if l.startswith("RSS ")][-1]
@@ -114,7 +118,7 @@ def bench_process(video: Path, repeat: int) -> None:
     print(f"  import checks.cli+pymediainfo: {fmt_ms(statistics.median(w for w, _ in imports))}  (whole process)")
     print(f"  load_rules() (contest.yaml)  : {fmt_ms(statistics.median(w for w, _ in rules))}  (whole process)")
     hwm, child = check_peak_rss(video)
-    print(f"  peak RSS of the check        : {hwm / 1024:8.1f} MiB  (VmHWM; forked parse child {child / 1024:.1f} MiB,"
+    print(f"  peak RSS of the check        : {hwm / 1024:8.1f} MiB  (VmHWM; MediaInfo parse worker {child / 1024:.1f} MiB,"
           f" file {video.stat().st_size / 2**20:.0f} MiB)")
 
     def parse_inproc():
@@ -124,7 +128,7 @@ def bench_process(video: Path, repeat: int) -> None:
         with open(video, "rb") as f:
             from_stream(f)
     print(f"  pymediainfo parse, in process: {fmt_ms(median_time(parse_inproc, repeat))}")
-    print(f"  media_facts.from_stream      : {fmt_ms(median_time(facts_inproc, repeat))}  (forked, time-limited parse)")
+    print(f"  media_facts.from_stream      : {fmt_ms(median_time(facts_inproc, repeat))}  (parse worker, time-limited)")
 
 
 def bench_zip(video: Path, tmp: Path, repeat: int) -> None:

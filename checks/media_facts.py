@@ -42,6 +42,7 @@ import json
 import os
 import re
 import select
+import socket
 import signal
 import time
 from typing import Any
@@ -98,9 +99,10 @@ def from_stream(f, *, read_budget: int = READ_BUDGET, timeout_s: float = PARSE_T
     """Facts of the media in the open seekable binary stream `f` (headers only).
 
     MediaInfo is handed at most `read_budget` bytes (junk that looks like MPEG-TS would otherwise be
-    read to its end) and, where the OS can fork, runs in a child process killed after `timeout_s`:
+    read to its end) and, where the OS can fork, runs in another process killed after `timeout_s`:
     libmediainfo 24.12 spins forever on some crafted MPEG-TS junk, and a stuck C call cannot be
-    interrupted from a thread."""
+    interrupted from a thread. A real file, or a window of one (a member stored in a ZIP), goes to
+    the long-lived worker of checks.media_worker; any other stream to a child forked for it."""
     try:
         f.seek(0, 2)
         size = f.tell()
@@ -109,12 +111,59 @@ def from_stream(f, *, read_budget: int = READ_BUDGET, timeout_s: float = PARSE_T
         raise Unreadable("无法读取该文件（文件流不可定位）。", detail=str(exc)) from exc
     if size == 0:
         raise Unreadable("文件大小为 0 字节，是空文件，请重新导出或重新上传。", rule="file.empty")
-    if hasattr(os, "fork"):
+    window = _file_window(f, size)
+    if window and hasattr(socket, "send_fds") and hasattr(os, "fork"):
+        tracks = _parse_in_worker(window, read_budget, timeout_s)
+    elif hasattr(os, "fork"):
         tracks = _parse_in_child(f, read_budget, timeout_s)
         f.seek(0)   # the child moved the shared file offset
     else:
         tracks = _parse_tracks(f, read_budget)
     return _build([(kind, raw) for kind, raw in tracks])
+
+
+def _file_window(f, size: int) -> tuple[int, int, int] | None:
+    """(fd, start, length) when the stream is a real file or a window of one (a stored ZIP member)."""
+    window = getattr(f, "window", None)
+    if callable(window):
+        return window()
+    if isinstance(f, (io.BufferedReader, io.FileIO)):
+        try:
+            return (f.fileno(), 0, size)
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+def _parse_window(fd: int, start: int, length: int, budget: int) -> dict:
+    """Runs in the worker: parse bytes [start, start+length) of the file behind `fd`."""
+    from checks.rangefile import RangeFile
+    try:
+        with os.fdopen(os.dup(fd), "rb") as base:
+            return {"tracks": _parse_tracks(RangeFile(base, start, length), budget)}
+    except Unreadable as exc:
+        return {"unreadable": exc.message, "detail": exc.detail}
+
+
+_WORKER = None
+
+
+def _parse_in_worker(window, read_budget: int, timeout_s: float) -> list[tuple[str, dict]]:
+    global _WORKER
+    from checks.media_worker import ParseWorker, WorkerDied, WorkerTimeout
+    if _WORKER is None:
+        _WORKER = ParseWorker(_parse_window, _preload_library)
+    fd, start, length = window
+    try:
+        payload = _WORKER.parse(fd, start, length, read_budget, timeout_s)
+    except WorkerTimeout as exc:
+        raise Unreadable("分析该文件超时：文件内容异常（可能已损坏或不是正常的视频），无法读取。",
+                         detail=str(exc)) from exc
+    except WorkerDied as exc:
+        raise Unreadable("无法解析该视频文件，文件可能已损坏。", detail="MediaInfo worker died") from exc
+    if "unreadable" in payload:
+        raise Unreadable(payload["unreadable"], detail=payload.get("detail"))
+    return [(kind, raw) for kind, raw in payload["tracks"]]
 
 
 def _parse_tracks(f, read_budget: int) -> list[tuple[str, dict]]:

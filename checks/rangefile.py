@@ -63,6 +63,10 @@ class RangeFile(io.RawIOBase):
         except (AttributeError, OSError, io.UnsupportedOperation, ValueError):
             self._fd = None
 
+    def window(self) -> tuple[int, int, int] | None:
+        """(file descriptor, start, length) when this view is a window of a real file."""
+        return (self._fd, self._start, self._length) if self._fd is not None else None
+
     def readable(self) -> bool:
         return True
 

@@ -1,6 +1,7 @@
 """checks.media_facts on real files made with PyAV: every MediaInfo trap of notes/file-facts.md."""
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ import pytest
 
 from checks.errors import Unreadable
 from checks.media_facts import from_mediainfo_json, from_stream
-from samplegen.media import sample
+from samplegen.media import make_video, sample
 
 
 @pytest.fixture(scope="session")
@@ -205,3 +206,39 @@ def test_junk_that_hangs_libmediainfo_is_unreadable_not_a_hang(tmp_path):
     with open(p, "rb") as f, pytest.raises(Unreadable) as e:
         from_stream(f, timeout_s=2)
     assert e.value.rule == "file.readable"
+
+
+def test_after_a_hung_parse_is_killed_the_next_file_is_read_normally(tmp_path):
+    # The worker that parses is replaced after a timeout; nothing of the hung one lingers.
+    from checks import media_facts
+    rng = random.Random(166)
+    data = bytearray(rng.randbytes(3_000_000))
+    data[::188] = b"\x47" * len(data[::188])
+    junk = tmp_path / "junk.ts"
+    junk.write_bytes(bytes(data[:1_000_000]))
+    good = make_video(tmp_path / "good.mp4", seconds=1, width=320, height=180)
+    with open(junk, "rb") as f, pytest.raises(Unreadable):
+        media_facts.from_stream(f, timeout_s=2)
+    with open(good, "rb") as f:
+        assert media_facts.from_stream(f)["video"][0]["width"] == 320
+    worker = media_facts._WORKER
+    assert worker is not None and worker._pid is not None
+    os.kill(worker._pid, 0)                     # the new worker is alive
+
+
+def test_a_video_stored_in_a_zip_is_read_in_place_with_the_same_facts(tmp_path):
+    import zipfile
+
+    from checks.archives import open_archive
+    video = make_video(tmp_path / "v.mp4", seconds=1, width=320, height=180)
+    z = tmp_path / "a.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_STORED) as zf:
+        zf.write(video, "小学某校张三/教学活动录像.mp4")
+    with open_archive(z) as arc, arc.open(arc.members[0]) as member:
+        assert member.window() is not None           # a window of the ZIP file, nothing extracted
+        in_zip = from_stream(member)
+    with open(video, "rb") as f:
+        direct = from_stream(f)
+    assert {k: v for k, v in in_zip.items() if k != "file_size"} == \
+        {k: v for k, v in direct.items() if k != "file_size"}
+    assert in_zip["file_size"] == direct["file_size"] == video.stat().st_size
