@@ -8,6 +8,7 @@ ZIP is a window of the ZIP), and is replaced only after a timeout or a crash.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import select
@@ -72,6 +73,7 @@ class ParseWorker:
             code = 0
             try:
                 parent.close()
+                _detach(child.fileno())
                 self._serve(child)
             except BaseException:
                 code = 1
@@ -79,6 +81,13 @@ class ParseWorker:
                 os._exit(code)
         child.close()
         self._pid, self._sock, self._owner_pid = pid, parent, os.getpid()
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """Stop the worker (at exit too: it must not outlive the process that started it)."""
+        with self._lock:
+            if self._owner_pid == os.getpid():
+                self._stop()
 
     def _serve(self, sock: socket.socket) -> None:
         while True:
@@ -103,3 +112,22 @@ class ParseWorker:
         if self._sock is not None:
             self._sock.close()
         self._pid = self._sock = None
+
+
+def _detach(keep_fd: int) -> None:
+    """In the worker: let go of every inherited descriptor but its socket. A test runner or a web
+    server talks to its own processes over pipes; a worker holding those open would keep them
+    from ever seeing end-of-file."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    os.closerange(3, keep_fd)
+    os.closerange(keep_fd + 1, _max_fd())
+
+
+def _max_fd() -> int:
+    try:
+        return min(os.sysconf("SC_OPEN_MAX"), 65536)
+    except (ValueError, OSError):
+        return 4096
