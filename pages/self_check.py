@@ -8,6 +8,7 @@ import streamlit as st
 from ui.selfcheck_dropzone import dropzone
 from ui.selfcheck_forms import form_helper
 from ui.selfcheck_picker import pick_project, show_requirements
+from ui.selfcheck_preview import live_checklist
 from ui.selfcheck_report import render_report
 from ui.selfcheck_upload import RESULT_KEY, check_streamed, run_check, upload_token, upload_widgets
 
@@ -36,6 +37,7 @@ with tab_check:
     token = upload_token()
     if token:                   # the server streams uploads to disk (ui/upload_route.py)
         dropzone(token)
+        live_checklist(token, project)     # ticks the checklist as each upload finishes
         if st.button("开始检查", type="primary", key="sc_run"):
             with st.spinner("正在检查，请稍候……"):
                 checked = check_streamed(token, project, subtype)

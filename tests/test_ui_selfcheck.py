@@ -240,3 +240,83 @@ def test_streamed_check_reads_the_token_folder_then_deletes_it(tmp_path, monkeyp
     assert not upload_route.is_live(at.session_state["token_used"])
     assert list((tmp_path / "data" / "uploads" / "selfcheck").iterdir()) == []
     assert "sc_token" not in at.session_state
+
+
+def _checklist_script(folder: str, project):
+    """The preview view as the page's fragment draws it, on a folder the test fills (AppTest has no
+    upload route, so nothing streams in)."""
+    from pathlib import Path
+
+    from ui.selfcheck_preview import list_uploads, render_checklist
+    render_checklist(list_uploads(Path(folder)), project)
+
+
+def _preview_text(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+
+
+def test_upload_checklist_ticks_what_has_arrived_and_leaves_the_video_open(tmp_path):
+    from samplegen.packages import make_package
+    make_package(tmp_path / "up", "fusion_case", flaws={"no_video"}, cache_dir=tmp_path / "cache")
+    at = AppTest.from_function(_checklist_script, args=(str(tmp_path / "up"), None), default_timeout=30).run()
+    assert not at.exception
+    text = _preview_text(at)
+    assert "**已收到 4 个文件**" in text
+    assert "项目类型：融合创新应用教学案例（按二级文件夹“融合创新应用教学案例”识别）" in text
+    assert "- ✅ **汇总表**：汇总表.xlsx" in text and "- ✅ **相关材料**：相关材料.zip" in text
+    assert "- ⬜ **教学活动录像**：尚未收到" in text
+    assert text.count("✅") == 4 and text.count("⬜") == 1
+    assert "点击“开始检查”后会逐个读取文件内容" in text           # said to be a preview
+
+
+def test_upload_checklist_before_any_file_and_for_a_rar(tmp_path):
+    empty = tmp_path / "files"
+    empty.mkdir()
+    at = AppTest.from_function(_checklist_script, args=(str(empty), "fusion_case"), default_timeout=30).run()
+    assert [c.value for c in at.caption] == ["文件上传完成后，这里会按文件名逐项勾选报送内容清单。"]
+    (empty / "小学A校张三.rar").write_bytes(b"Rar!\x1a\x07\x01\x00")
+    at = AppTest.from_function(_checklist_script, args=(str(empty), None), default_timeout=30).run()
+    assert "已收到压缩包“小学A校张三.rar”" in at.info[0].value and "✅" not in _preview_text(at)
+
+
+def test_upload_checklist_shows_hostile_names_literally(tmp_path):
+    (tmp_path / ":red[教学活动录像]*x*.mp4").write_bytes(b"v")
+    at = AppTest.from_function(_checklist_script, args=(str(tmp_path), "vocational_practice"),
+                               default_timeout=30).run()
+    assert "- ✅ **教学活动录像**：\\:red\\[教学活动录像\\]\\*x\\*.mp4" in _preview_text(at)
+
+
+def _live_checklist_script():
+    """The fragment itself on a minted token whose folder the test fills; the project comes from
+    session state so the test can change it between runs, as the picker does."""
+    import streamlit as st
+
+    from ui.selfcheck_preview import live_checklist
+    from ui.selfcheck_upload import upload_token
+    token = upload_token()
+    st.session_state["token_used"] = token
+    live_checklist(token, st.session_state.get("proj"))
+
+
+def test_live_checklist_reads_the_token_folder_and_follows_the_project(tmp_path, monkeypatch):
+    import shutil
+
+    from samplegen.packages import make_package
+    from ui import upload_route
+    monkeypatch.setenv("RATING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("RATING_UPLOAD_ROUTE", "1")           # as if app.py mounted the route
+    at = AppTest.from_function(_live_checklist_script, default_timeout=30).run()
+    assert not at.exception and "文件上传完成后" in at.caption[0].value
+    level1 = make_package(tmp_path / "pkg", "training_case", cache_dir=tmp_path / "cache")
+    root = upload_route.files_root(at.session_state["token_used"])
+    shutil.copytree(level1, root / level1.name)            # what the route leaves after a folder upload
+    (root.parent / "partial" / "0.part").write_bytes(b"in flight")   # not finished: not counted
+    at.run()
+    text = _preview_text(at)
+    assert "**已收到 4 个文件**" in text and text.count("✅") == 4 and "⬜" not in text
+    assert "（按二级文件夹“教师研修案例”识别）" in text
+    at.session_state["proj"] = "fusion_case"                # the teacher picks another project
+    at.run()
+    text = _preview_text(at)
+    assert "项目类型：融合创新应用教学案例（已选择）" in text
+    assert "- ⬜ **教学活动录像**：尚未收到" in text and "- ✅ **案例介绍文档**：案例介绍.docx" in text

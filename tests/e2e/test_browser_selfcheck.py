@@ -26,7 +26,7 @@ def _choose_project(page, label: str):
     page.locator("strong", has_text=label).first.wait_for()     # its checklist is shown
 
 
-def _run_check(page, picker: str, path, expect_name: str):
+def _upload(page, picker: str, path, expect_name: str):
     """picker: "files" (选择文件) or "dir" (选择整个文件夹) in the uploader frame."""
     _idle(page)
     frame = page.frame_locator("iframe[title='作品文件上传']")
@@ -35,6 +35,12 @@ def _run_check(page, picker: str, path, expect_name: str):
     frame.locator("#list").get_by_text(expect_name).first.wait_for()
     frame.locator("#summary[data-state='done']").wait_for(timeout=120_000)
     assert "全部上传完成" in frame.locator("#summary").inner_text()
+
+
+def _run_check(page, picker: str | None, path=None, expect_name: str = ""):
+    """Upload (unless picker is None: already uploaded), press 开始检查 and wait for the report."""
+    if picker:
+        _upload(page, picker, path, expect_name)
     page.locator(".st-key-sc_run button").click()
     page.get_by_role("heading", name="检查结果").wait_for(timeout=120_000)
     page.get_by_role("button", name="下载完整报告（HTML）").wait_for()   # the report's last element
@@ -51,7 +57,19 @@ def _screenshot(page, path):
 def test_good_package_folder_passes(page, app_url, tmp_path, artifacts):
     level1 = make_package(tmp_path / "pkg", "training_case", cache_dir=tmp_path / "cache")
     _open(page, app_url)
-    _run_check(page, "dir", level1, "案例介绍")
+    _upload(page, "dir", level1, "案例介绍")
+    # Before 开始检查: the checklist under the uploader has ticked every item (its fragment re-reads
+    # the upload folder every 2 s, so wait for the refresh that saw the last file).
+    checklist = page.locator(".st-key-sc_preview")
+    checklist.get_by_text("已收到 4 个文件").wait_for(timeout=30_000)
+    text = checklist.inner_text()
+    assert text.count("✅") == 4 and "⬜" not in text, text
+    for item in ("汇总表", "案例信息表（附件4）", "案例介绍文档", "相关支撑材料"):
+        assert f"✅ {item}：" in text, text
+    assert "按二级文件夹“教师研修案例”识别" in text
+    assert page.get_by_role("heading", name="检查结果").count() == 0     # nothing checked yet
+    checklist.screenshot(path=str(artifacts / "selfcheck-live-checklist.png"))
+    _run_check(page, None)
     verdict = page.locator("[data-testid='stAlertContentSuccess'], [data-testid='stAlertContentError']").first
     assert verdict.inner_text().split()[-1].startswith("通过")        # icon, then the headline
     body = page.locator("[data-testid='stMain']").inner_text()
