@@ -112,12 +112,15 @@ def test_saves_batched_behind_an_admin_change_see_it(tmp_path):
     r0, r1 = Actor("r0", "reviewer"), Actor("r1", "reviewer")
     reviews.save_review(r1, 3, {"design": 1, "integration": 1, "implementation": 1, "innovation": 1,
                                 "norms": 1}, submit=True)
-    gate, results = threading.Event(), {}
-    writer_busy = threading.Thread(target=lambda: db.write(lambda cur: gate.wait()))
+    gate, gate_taken, results = threading.Event(), threading.Event(), {}
+
+    def hold_the_writer(cur):
+        gate_taken.set()
+        gate.wait()
+    writer_busy = threading.Thread(target=lambda: db.write(hold_the_writer))
     writer_busy.start()
     key = db.resolve()
-    while db._writers.get(key) is None or db._writers[key].q.qsize():
-        time.sleep(0.001)                       # the writer has taken the gate unit
+    assert gate_taken.wait(30)                  # the writer is inside the gate unit, its queue empty
 
     def run(name, fn):
         try:
@@ -135,7 +138,9 @@ def test_saves_batched_behind_an_admin_change_see_it(tmp_path):
     for n, (name, fn) in enumerate(steps, 1):
         threads.append(threading.Thread(target=run, args=(name, fn)))
         threads[-1].start()
+        deadline = time.monotonic() + 30
         while db._writers[key].q.qsize() < n:  # queued in this order, all in one batch
+            assert time.monotonic() < deadline, f"{name} never reached the writer"
             time.sleep(0.001)
     gate.set()
     for t in [writer_busy, *threads]:
