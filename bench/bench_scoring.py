@@ -25,7 +25,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scoring import db  # noqa: E402
+from scoring import aggregates, db  # noqa: E402
 from scoring.permissions import Actor  # noqa: E402
 from scoring.ranking import compute_ranking  # noqa: E402
 from scoring.ranking_reference import load_frames, rank_pandas  # noqa: E402
@@ -63,6 +63,7 @@ def generate(cur, n_works: int, per_work: int, seed: int = 1) -> None:
                 "SELECT * FROM works_df")
     cur.execute("INSERT INTO assignments (work_id, reviewer) SELECT work_id, reviewer FROM reviews_df")
     cur.execute("INSERT INTO reviews (work_id, reviewer, scores, total, veto, status) SELECT * FROM reviews_df")
+    aggregates.rebuild(cur)      # rows loaded behind the services: the writer did not keep work_agg
 
 
 def best_of(fn, repeat: int = 7) -> tuple[float, object]:

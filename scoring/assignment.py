@@ -81,6 +81,7 @@ def auto_assign(actor: Actor, *, seed: int | None = 0, db=None) -> dict:
         for wid, rname in new_rows:
             c.execute("INSERT INTO assignments (work_id, reviewer, manual, assigned_by) "
                       "VALUES (?, ?, FALSE, ?) ON CONFLICT DO NOTHING", [wid, rname, actor.username])
+        _db.mark_dirty(c, [wid for wid, _ in new_rows])
     if new_rows:
         _db.write(tx, db)
 
@@ -132,6 +133,7 @@ def assign(actor: Actor, work_id: int, reviewer: str, *, db=None) -> dict:
         load = cur.execute("SELECT count(*) FROM assignments WHERE reviewer = ?", [reviewer]).fetchone()[0]
         cur.execute("INSERT INTO assignments (work_id, reviewer, manual, assigned_by) VALUES (?, ?, TRUE, ?) "
                     "ON CONFLICT DO NOTHING", [work_id, reviewer, actor.username])
+        _db.mark_dirty(cur, [work_id])
         return load
     load = _db.write(tx, db)
     if load + 1 > r["cap"]:
@@ -154,6 +156,7 @@ def unassign(actor: Actor, work_id: int, reviewer: str, *, discard_review: bool 
                            [work_id, reviewer]).fetchall()
         if not gone:
             raise NotFound(f"评委 {reviewer} 未被分配作品 {work_id}")
+        _db.mark_dirty(cur, [work_id])
         if review:
             cur.execute("DELETE FROM reviews WHERE work_id = ? AND reviewer = ?", [work_id, reviewer])
             cur.execute("INSERT INTO score_history (actor, work_id, reviewer, field, old, new, note) "

@@ -16,6 +16,8 @@ then runs `loader(cur, keys)` once for the keys of this and the following units 
 declared the same loader (one query instead of one per unit). Such a unit may write only through
 `upsert_row` / `append_rows` (callers overlay `pending_row`); any other unit drops the looked-up
 rows before it runs, so later units read afresh and never see state older than the units before them.
+A unit that changes reviews or assignments calls `mark_dirty(cur, work_ids)`: those works' rows of
+`work_agg` (scoring/aggregates.py) are recomputed in the batch's transaction, after its rows are written.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from typing import Any, Callable, TypeVar
 
 import duckdb
 
+from scoring import aggregates
 from scoring.errors import ScoringError
 from scoring.migrations import migrate
 
@@ -171,6 +174,7 @@ class _Writer:
 
 def _flush(cur, pending: dict) -> None:
     upserts = pending.pop("__upserts__", {})
+    dirty = pending.pop("__dirty__", set())
     for table, by_key in upserts.items():
         rows_ = list(by_key.values())
         cols = list(rows_[0])
@@ -186,6 +190,18 @@ def _flush(cur, pending: dict) -> None:
             cur.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {marks}",
                         [v for row in chunk for v in row])
     pending.clear()
+    aggregates.refresh(cur, dirty)      # after the rows it is computed from are written
+
+
+def mark_dirty(cur, work_ids) -> None:
+    """The unit changed reviews or assignments of these works: their `work_agg` rows are
+    recomputed in the same transaction (on the writer once per batch, after its gathered rows are
+    written; elsewhere at once)."""
+    pending = getattr(_local, "pending", None)
+    if getattr(_local, "writer", None) is not None and pending is not None:
+        pending.setdefault("__dirty__", set()).update(work_ids)
+    else:
+        aggregates.refresh(cur, work_ids)
 
 
 def append_rows(cur, table: str, columns: tuple[str, ...], values: list[tuple]) -> None:

@@ -87,6 +87,23 @@ STEPS: list[tuple[int, list[str]]] = [
             value VARCHAR NOT NULL       -- JSON
         )""",
     ]),
+    (2, [
+        # Per-work aggregate of the counted scores (scoring/aggregates.py), kept by the writer.
+        """CREATE TABLE IF NOT EXISTS work_agg (
+            work_id INTEGER PRIMARY KEY,
+            n_assigned INTEGER NOT NULL,        -- assigned reviewers
+            totals DOUBLE[] NOT NULL,           -- submitted totals of assigned reviewers, ascending
+            vetoed BOOLEAN NOT NULL             -- one of those reviews vetoed the work
+        )""",
+        "DELETE FROM work_agg",                 # backfill from the base tables of an existing file
+        """INSERT INTO work_agg (work_id, n_assigned, totals, vetoed)
+        SELECT a.work_id, count(*)::INTEGER,
+               coalesce(list(v.total ORDER BY v.total) FILTER (WHERE v.status = 'submitted'), []::DOUBLE[]),
+               coalesce(bool_or(v.veto) FILTER (WHERE v.status = 'submitted'), FALSE)
+        FROM assignments a
+        LEFT JOIN reviews v ON v.work_id = a.work_id AND v.reviewer = a.reviewer
+        GROUP BY a.work_id""",
+    ]),
 ]
 
 LATEST = STEPS[-1][0]

@@ -17,6 +17,10 @@ Definitions (the pandas twin in scoring/ranking_reference.py must agree exactly)
   tier is c = floor(N × R + 0.5) (round half up); a work gets the best tier whose cut ≥ its rank.
   Because tied works share the first position of their tie, a tie that straddles a boundary
   shares the better tier (the tier may then hold more than its quota).
+
+mean / median / trimmed_mean are read from the per-work aggregate `work_agg` that the writer keeps
+(scoring/aggregates.py); `normalized` needs every reviewer's statistics and is computed from the
+reviews each time. With a non-normalized method the `normalized` column is therefore NULL.
 """
 from __future__ import annotations
 
@@ -53,10 +57,53 @@ def tier_cut(n: int, cum_ratio: float) -> int:
     return int(n * cum_ratio + 0.5 + 1e-9)
 
 
-def ranking_sql(settings: dict, max_totals: dict[str, float]) -> tuple[str, list]:
+def _tier_case(settings: dict) -> tuple[str, list]:
     tiers = cumulative_ratios(settings["award_ratios"])
-    tier_case = " ".join(
-        f"WHEN rnk <= floor(n_ranked * {float(c)!r} + 0.5 + 1e-9) THEN ?" for _, c in tiers)
+    return (" ".join(f"WHEN rnk <= floor(n_ranked * {float(c)!r} + 0.5 + 1e-9) THEN ?" for _, c in tiers),
+            [name for name, _ in tiers])
+
+
+def ranking_sql_from_aggregates(settings: dict) -> tuple[str, list]:
+    """mean / median / trimmed_mean from the writer-maintained `work_agg` (sorted counted totals
+    per work, scoring/aggregates.py): no join of reviews to assignments at read time. The
+    `normalized` column is NULL here (it needs every reviewer's statistics: see ranking_sql)."""
+    tier_case, tier_names = _tier_case(settings)
+    score = {"mean": "mean", "median": "median", "trimmed_mean": "trimmed_mean"}[settings["aggregation"]]
+    sql = f"""
+    WITH g AS (
+        SELECT w.id AS work_id, w.project, w.stage, w.precheck_status, w.excluded,
+               coalesce(a.totals, []::DOUBLE[]) AS t, len(coalesce(a.totals, []::DOUBLE[])) AS n,
+               coalesce(a.n_assigned, 0)::BIGINT AS n_assigned, coalesce(a.vetoed, FALSE) AS vetoed
+        FROM works w LEFT JOIN work_agg a ON a.work_id = w.id),
+    m AS (
+        SELECT work_id, project, stage, n AS n_scores, n_assigned, vetoed,
+               CASE WHEN n > 0 THEN list_sum(t) / n END AS mean,
+               CASE WHEN n = 0 THEN NULL WHEN n % 2 = 1 THEN t[(n + 1) // 2]
+                    ELSE (t[n // 2] + t[n // 2 + 1]) / 2 END AS median,
+               CASE WHEN n = 0 THEN NULL WHEN n >= ? THEN (list_sum(t) - t[n] - t[1]) / (n - 2)
+                    ELSE list_sum(t) / n END AS trimmed_mean,
+               t[n] - t[1] AS spread,
+               CASE WHEN precheck_status <> 'pass' THEN 'precheck'
+                    WHEN excluded THEN 'excluded'
+                    WHEN vetoed THEN 'veto'
+                    WHEN n_assigned = 0 OR n < n_assigned THEN 'incomplete'
+                    ELSE 'ranked' END AS status
+        FROM g),
+    base AS (SELECT *, round({score}, 4) AS score FROM m),
+    rk AS (
+        SELECT work_id, rank() OVER (PARTITION BY project, stage ORDER BY score DESC) AS rnk,
+               count(*) OVER (PARTITION BY project, stage) AS n_ranked
+        FROM base WHERE status = 'ranked')
+    SELECT b.work_id, w.title, b.project, b.stage, w.school, n_scores, n_assigned, mean, median,
+           trimmed_mean, NULL::DOUBLE AS normalized, score, rnk AS rank, CASE {tier_case} END AS tier,
+           spread, coalesce(spread > ?, FALSE) AS spread_flag, vetoed, status
+    FROM base b JOIN works w ON w.id = b.work_id LEFT JOIN rk ON rk.work_id = b.work_id
+    ORDER BY b.project, b.stage, rnk NULLS LAST, b.work_id"""
+    return sql, [int(settings["trimmed_mean_min"]), *tier_names, float(settings["spread_threshold"])]
+
+
+def ranking_sql(settings: dict, max_totals: dict[str, float]) -> tuple[str, list]:
+    tier_case, tier_names = _tier_case(settings)
     # One pass over the counted reviews gives both the per-reviewer and the per-project stats
     # (GROUPING SETS); the windows run on a narrow table of ranked works only, and the strings
     # (title, school) are joined in at the end, so neither the windows nor the joins carry them.
@@ -107,7 +154,7 @@ def ranking_sql(settings: dict, max_totals: dict[str, float]) -> tuple[str, list
     FROM base b JOIN works w ON w.id = b.work_id LEFT JOIN rk ON rk.work_id = b.work_id
     ORDER BY b.project, b.stage, rnk NULLS LAST, b.work_id"""
     params = [list(max_totals), list(max_totals.values()), int(settings["trimmed_mean_min"]),
-              *[name for name, _ in tiers], float(settings["spread_threshold"])]
+              *tier_names, float(settings["spread_threshold"])]
     return sql, params
 
 
@@ -138,8 +185,10 @@ def _execute_prepared(cur, sql: str, params: list):
 def compute_ranking(cur, settings: dict | None = None) -> pd.DataFrame:
     """The ranking table for every work (unranked works have rank/tier NULL and a status)."""
     settings = settings or read_settings(cur)
-    max_totals = {k: r.max_total for k, r in load_rubrics().items()}
-    sql, params = ranking_sql(settings, max_totals)
+    if settings["aggregation"] == "normalized":
+        sql, params = ranking_sql(settings, {k: r.max_total for k, r in load_rubrics().items()})
+    else:
+        sql, params = ranking_sql_from_aggregates(settings)
     # Via Arrow: several times cheaper than .df() for the string columns, same dtypes after the
     # rank cast (Arrow hands a nullable integer over as float64).
     df = _execute_prepared(cur, sql, params).to_pandas()

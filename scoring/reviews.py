@@ -166,6 +166,7 @@ def save_review(actor: Actor, work_id: int, scores: dict | None = None, *, comme
             "veto": new_veto, "veto_reason": new_reason, "comment": new_comment, "internal_note": new_note,
             "status": status, "created_at": old["created_at"] if old else now, "updated_at": now,
             "submitted_at": now if submit else None})
+        _db.mark_dirty(cur, [work_id])
         if changes:
             _history(cur, actor.username, work_id, actor.username,
                      [(f, _fmt(o), _fmt(n), None) for f, o, n in changes])
@@ -197,6 +198,7 @@ def reopen_review(actor: Actor, work_id: int, reviewer: str, reason: str, *, db=
             raise ValidationError("该评审尚未提交，无需退回")
         cur.execute("UPDATE reviews SET status = 'draft', submitted_at = NULL, updated_at = now() "
                     "WHERE work_id = ? AND reviewer = ?", [work_id, reviewer])
+        _db.mark_dirty(cur, [work_id])
         _history(cur, actor.username, work_id, reviewer, [("status", SUBMITTED, DRAFT, str(reason).strip())])
     _db.write(tx, db)
 

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from scoring import assignment, db, reviewers, reviews, works
+from scoring import aggregates, assignment, db, reviewers, reviews, works
 from scoring.permissions import Actor
 from scoring.ranking import compute_ranking, tier_cut
 from scoring.ranking_reference import load_frames, rank_pandas
@@ -138,6 +138,7 @@ def test_sql_and_pandas_rankings_agree_on_random_data(dbfile):
     cur.execute("INSERT INTO works (id, work_key, project, stage, title, precheck_status, excluded) SELECT * FROM w_df")
     cur.execute("INSERT INTO assignments (work_id, reviewer) SELECT * FROM a_df")
     cur.execute("INSERT INTO reviews (work_id, reviewer, total, veto, status) SELECT * FROM v_df")
+    aggregates.rebuild(cur)      # rows inserted behind the services
     max_totals = {k: r.max_total for k, r in load_rubrics().items()}
     for aggregation in ["mean", "median", "trimmed_mean", "normalized"]:
         update_settings(ADMIN, {"aggregation": aggregation})
