@@ -221,8 +221,16 @@ def preview_ranking(actor: Actor, method: str, *, db=None) -> pd.DataFrame:
 
 
 def ranking_records(actor: Actor, *, db=None) -> list[dict]:
-    """Admin: the ranking as JSON-ready dicts with RANK_COLUMNS (the CLI's `rank --json`)."""
+    """Admin: the ranking as JSON-ready dicts with RANK_COLUMNS (the CLI's `rank --json`).
+
+    The fast per-method ranking leaves `normalized` empty; this full listing fills it in from the
+    normalised computation, so every aggregate is reported whatever method ranks."""
     df = rank_works(actor, db=db)
+    cur = _db.cursor(db)
+    settings = read_settings(cur)
+    if settings["aggregation"] != "normalized":
+        full = compute_ranking(cur, {**settings, "aggregation": "normalized"})
+        df["normalized"] = df["work_id"].map(full.set_index("work_id")["normalized"])
     out = []
     for rec in df[RANK_COLUMNS].to_dict("records"):
         clean = {}

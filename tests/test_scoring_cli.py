@@ -40,6 +40,7 @@ def test_reviewers_assign_simulate_rank_scores_and_export(tmp_path):
         "normalized", "score", "rank", "tier", "spread_flag"}
     assert sorted(r["rank"] for r in ranking) == sorted(r["rank"] for r in ranking if r["rank"])
     assert all(r["n_scores"] == 3 and r["score"] == r["trimmed_mean"] == r["mean"] for r in ranking)
+    assert all(isinstance(r["normalized"], float) for r in ranking)   # every aggregate is reported
     assert [r["tier"] for r in sorted(ranking, key=lambda r: r["rank"])][0] == "一等奖"   # 6 × 10 % → 1
     scores = json.loads(run(dbfile, "scores", "--json"))
     assert len(scores) == 18 and all(s["submitted"] for s in scores)
