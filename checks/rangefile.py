@@ -47,7 +47,21 @@ def stream_size(f) -> int:
     finally:
         f.seek(pos)
 
-class RangeFile(io.RawIOBase):
+class _ReadOnlySeekable(io.RawIOBase):
+    """Readable, seekable, position in `_pos`: what both stream kinds below share."""
+    _pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+
+class RangeFile(_ReadOnlySeekable):
     """Bytes [start, start+length) of `base`, a seekable binary stream."""
 
     def __init__(self, base: BinaryIO, start: int, length: int):
@@ -66,15 +80,6 @@ class RangeFile(io.RawIOBase):
     def window(self) -> tuple[int, int, int] | None:
         """(file descriptor, start, length) when this view is a window of a real file."""
         return (self._fd, self._start, self._length) if self._fd is not None else None
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         self._pos = seek_target(self._pos, offset, whence, lambda: self._length)
@@ -103,7 +108,7 @@ class RangeFile(io.RawIOBase):
         return self._length
 
 
-class SpoolStream(io.RawIOBase):
+class SpoolStream(_ReadOnlySeekable):
     """A seekable stream over the bytes a chunk iterator produces, decompressed on demand.
 
     `cap` bounds the real bytes produced: past it the read raises Unreadable(rule='archive.unsafe'),
@@ -121,15 +126,6 @@ class SpoolStream(io.RawIOBase):
         self._filled = 0
         self._done = False
         self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
 
     def _fill_to(self, target: int | None) -> None:
         while not self._done and (target is None or self._filled < target):

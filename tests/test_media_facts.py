@@ -195,14 +195,18 @@ def test_cli_json_of_random_bytes_is_unreadable(media):
         from_mediainfo_json(out)
 
 
-def test_junk_that_hangs_libmediainfo_is_unreadable_not_a_hang(tmp_path):
-    # These exact 1,000,000 bytes make libmediainfo 24.12 spin forever (found while testing the
-    # read budget); the parse runs in a child process that is killed after the timeout.
-    rng = random.Random(166)
-    data = bytearray(rng.randbytes(3_000_000))
+def hanging_ts_junk(path):
+    """These exact 1,000,000 bytes make libmediainfo 24.12 spin forever (found while testing the
+    read budget): MPEG-TS sync bytes every 188 bytes over seeded random data."""
+    data = bytearray(random.Random(166).randbytes(3_000_000))
     data[::188] = b"\x47" * len(data[::188])
-    p = tmp_path / "junk.ts"
-    p.write_bytes(bytes(data[:1_000_000]))
+    path.write_bytes(bytes(data[:1_000_000]))
+    return path
+
+
+def test_junk_that_hangs_libmediainfo_is_unreadable_not_a_hang(tmp_path):
+    # the parse runs in a worker process that is killed after the timeout
+    p = hanging_ts_junk(tmp_path / "junk.ts")
     with open(p, "rb") as f, pytest.raises(Unreadable) as e:
         from_stream(f, timeout_s=2)
     assert e.value.rule == "file.readable"
@@ -211,11 +215,7 @@ def test_junk_that_hangs_libmediainfo_is_unreadable_not_a_hang(tmp_path):
 def test_after_a_hung_parse_is_killed_the_next_file_is_read_normally(tmp_path):
     # The worker that parses is replaced after a timeout; nothing of the hung one lingers.
     from checks import media_facts
-    rng = random.Random(166)
-    data = bytearray(rng.randbytes(3_000_000))
-    data[::188] = b"\x47" * len(data[::188])
-    junk = tmp_path / "junk.ts"
-    junk.write_bytes(bytes(data[:1_000_000]))
+    junk = hanging_ts_junk(tmp_path / "junk.ts")
     good = make_video(tmp_path / "good.mp4", seconds=1, width=320, height=180)
     with open(junk, "rb") as f, pytest.raises(Unreadable):
         media_facts.from_stream(f, timeout_s=2)

@@ -18,7 +18,7 @@ from accounts import data_dir
 from scoring.blind_files import blind_file, blind_findings, blind_redactor
 from scoring.permissions import Actor
 from ui.review_common import fmt_size, safely
-from ui.review_viewer import show_file
+from ui.review_viewer import copy_capped, show_file
 
 LEVEL_NAMES = {"error": "错误", "warning": "提醒", "info": "信息"}
 VIDEO_FIRST = ("video", "lesson_video", "demo_video")
@@ -57,7 +57,6 @@ def stored_file(actor: Actor, work_id: int, blind_path: str) -> Path:
 
 def _spool_from_archive(source: Path, ref: str) -> Path:
     from checks.sources import open_submission
-    from ui.review_viewer import MAX_MEMBER
     stat = source.stat()
     digest = hashlib.sha256(f"{source}\x1f{stat.st_mtime_ns}\x1f{ref}".encode()).hexdigest()[:32]
     target = data_dir() / "store" / "cache" / digest
@@ -68,15 +67,8 @@ def _spool_from_archive(source: Path, ref: str) -> Path:
         entry = next((e for e in sub.entries if e.path == ref), None)
         if entry is None:
             raise FileNotFoundError(2, "压缩包中找不到该文件", "")
-        tmp = target.with_suffix(".part")
-        with entry.open() as src, open(tmp, "wb") as dst:
-            copied = 0
-            while chunk := src.read(1 << 20):
-                copied += len(chunk)
-                if copied > MAX_MEMBER:
-                    raise OSError(27, "文件过大")
-                dst.write(chunk)
-        tmp.replace(target)
+        with entry.open() as src:
+            copy_capped(src, target)
     _prune(target.parent)
     return target
 

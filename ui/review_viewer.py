@@ -164,16 +164,23 @@ def _spool_member(archive_path: Path, arc, member) -> Path:
     target = cache / digest
     if target.is_file():
         return target
+    with arc.open(member) as src:
+        copy_capped(src, target)
+    return target
+
+
+def copy_capped(src, target: Path, limit: int = MAX_MEMBER) -> None:
+    """Copy an archive member to the cache in 1 MiB chunks; a member growing past `limit` is refused
+    (its declared size may lie), and a half-written copy never takes the target's name."""
     tmp = target.with_suffix(".part")
-    with arc.open(member) as src, open(tmp, "wb") as dst:
+    with open(tmp, "wb") as dst:
         copied = 0
         while chunk := src.read(1 << 20):
             copied += len(chunk)
-            if copied > MAX_MEMBER:
+            if copied > limit:
                 raise OSError(27, "压缩包中的文件过大")
             dst.write(chunk)
     tmp.replace(target)
-    return target
 
 
 def _download(path: Path, label: str, size: int, key: str) -> None:
