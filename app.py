@@ -1,8 +1,8 @@
 """Router: st.navigation shows each role only its pages (the pages also guard themselves).
 
 `streamlit run app.py` first imports this file as an ASGI module (it defines `app = st.App(...)`),
-which adds two routes: stored files streamed with HTTP Range (ui/media_route.py) and self-check
-uploads streamed to disk (ui/upload_route.py). Every browser session then runs this same file as
+which adds two routes: stored files streamed with HTTP Range (ui/review/media_route.py) and self-check
+uploads streamed to disk (ui/selfcheck/upload_route.py). Every browser session then runs this same file as
 the Streamlit script, which takes the router branch.
 """
 import streamlit as st
@@ -11,7 +11,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 if get_script_run_ctx(suppress_warning=True) is None:
     from streamlit.runtime.pages_manager import PagesManager
 
-    from ui import media_route, startup, upload_route
+    from ui import startup
+    from ui.review import media_route
+    from ui.selfcheck import upload_route
 
     startup.refuse_to_start_on_bad_data()
     startup.create_admin_on_first_start()

@@ -2,7 +2,7 @@
 
 Starts `streamlit run app.py` (headless, temp data dir), uploads through Debian's Chromium with
 Playwright as a teacher would (职业教育实践性教学案例) using the streaming uploader
-(ui/selfcheck_dropzone.py → PUT ui/upload_route.py), and reads the server's VmHWM from
+(ui/selfcheck/dropzone.py → PUT ui/selfcheck/upload_route.py), and reads the server's VmHWM from
 /proc/<pid>/status. Baseline in the same run: the same path with a small video first, so the
 figure printed is what the big upload adds, and its ratio to the file size.
 Reference before streaming (st.file_uploader, same 483 MB file): peak VmHWM 1,113 MiB.

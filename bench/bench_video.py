@@ -84,7 +84,7 @@ def fmt_ms(s: float) -> str:
 
 def bench_process(video: Path, repeat: int) -> None:
     from pymediainfo import MediaInfo
-    from checks.media_facts import from_stream
+    from checks.media.facts import from_stream
 
     check_cmd = [sys.executable, "-m", "checks", str(video), "--json"]
     run_timed(check_cmd)                        # warm the page cache and .pyc files once
@@ -132,7 +132,7 @@ def bench_process(video: Path, repeat: int) -> None:
 
 
 def bench_zip(video: Path, tmp: Path, repeat: int) -> None:
-    from checks.media_facts import from_stream
+    from checks.media.facts import from_stream
     try:
         from checks.archives import open_archive
     except ImportError as e:

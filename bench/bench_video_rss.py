@@ -3,7 +3,7 @@
 Baseline (same run): what `st.video(path)` does in the server, i.e. Streamlit's in-memory media
 storage loading the file (`MemoryMediaFileStorage.load_and_get_id`), measured in a child process.
 Measured: the real app (`streamlit run app.py`) serving the file through its Range route
-(ui/media_route.py) while a client plays it like a browser does: sequential 2 MiB ranges through
+(ui/review/media_route.py) while a client plays it like a browser does: sequential 2 MiB ranges through
 the whole file plus 40 random seeks. Growth = peak RSS (VmHWM) during playback − RSS before.
 
     .venv/bin/python bench/bench_video_rss.py [--size-mb 500]
@@ -119,7 +119,7 @@ def main() -> None:
 
         proc, port = start_app(data_dir, tmp / "server.log")
         try:
-            from ui.media_route import file_url
+            from ui.review.media_route import file_url
             url = urllib.parse.urlparse(f"http://127.0.0.1:{port}" + file_url(video, "video/mp4")).path
             time.sleep(1.0)
             before = proc_kb(proc.pid, "VmRSS")

@@ -10,7 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
-from checks.textreport import render_text
+from checks.report.text import render_text
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 

@@ -12,7 +12,7 @@ from typing import Any, Callable
 from checks.archives import open_archive
 from checks.errors import Unreadable
 from checks.findings import ERROR, INFO, WARNING, FileInfo, Finding, ItemStatus, Report
-from checks.package import analyse_layout, classify
+from checks.package.layout import analyse_layout, classify
 from checks.rules import kinds_of, load_rules
 from checks.sniff import KIND_EXTENSIONS, KIND_LABELS_ZH, extension_mismatch, sniff_stream
 from checks.sources import Entry, open_submission
@@ -156,19 +156,19 @@ def _check_file(entry: Entry, kind: str, item: dict | None, rules: dict, report:
 
 def _inspect(entry: Entry, kind: str, groups: dict, report: Report) -> dict | None:
     if kind in groups["video"] or kind in ("m4a", "mp3", "wav", "aac"):
-        from checks.media_facts import from_stream
+        from checks.media.facts import from_stream
         with entry.open() as f:
             return from_stream(f)
     if kind == "docx":
-        from checks.docx_facts import from_stream
+        from checks.documents.docx import from_stream
         with entry.open() as f:
             return from_stream(f)
     if kind in groups["legacy_word"]:
-        from checks.legacy_doc import from_stream
+        from checks.documents.legacy import from_stream
         with entry.open() as f:
             return from_stream(f, kind)
     if kind == "pdf":
-        from checks.pdf_facts import from_stream
+        from checks.documents.pdf import from_stream
         with entry.open() as f:
             return from_stream(f)
     if kind in ("zip", "rar"):
@@ -189,14 +189,14 @@ def _inspect_nested_archive(entry: Entry, kind: str, report: Report) -> dict:
 
 def _judge(facts, kind, item, groups, rules, path, no_project) -> list[Finding]:
     if kind in groups["video"]:
-        from checks import media_rules
+        from checks.media import rules as media_rules
         spec_item = item if item and item.get("video") else (_NO_PROJECT_VIDEO_ITEM if no_project else None)
         if spec_item:
             return media_rules.judge_video(facts, spec_item, rules["video_spec"], path)
         # A video among free resources need not meet the spec, but a truncated copy is still broken.
         return [f for f in media_rules.judge_video(facts, _NO_PROJECT_VIDEO_ITEM, rules["video_spec"], path)
                 if f.rule == "file.readable"]
-    from checks import doc_rules
+    from checks.documents import rules as doc_rules
     out: list[Finding] = []
     if kind == "pdf" and item and (item.get("pdf") or {}).get("scanned"):
         out += doc_rules.judge_pdf_form(facts, item, path)
@@ -241,7 +241,7 @@ def _judge_items(report, proj, items, item_of, kinds, sizes, media_by_item, rule
                 fix=f"请提交{it['format_text']}。"))
         total_s = (it.get("video") or {}).get("total_max_duration_s")
         if total_s and media_by_item.get(it["key"]):
-            from checks import media_rules
+            from checks.media import rules as media_rules
             paths, facts = zip(*media_by_item[it["key"]])
             report.extend(media_rules.judge_total_duration(list(facts), it, list(paths)))
         if it.get("max_total_bytes"):

@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
+from checks.zipdir import MAX_CENTRAL_DIR, MAX_MEMBERS, central_dir_stats
+
 HEAD = 64 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ASF_MAGIC = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
@@ -185,8 +187,6 @@ def _is_ts(h: bytes) -> bool:
 
 
 def _zip_kind(f: BinaryIO) -> str:
-    from checks.archive_zip import MAX_CENTRAL_DIR, central_dir_stats
-    from checks.archives import MAX_MEMBERS
     try:
         stats = central_dir_stats(f)
         if stats is None or stats[0] > MAX_MEMBERS or stats[1] > MAX_CENTRAL_DIR:

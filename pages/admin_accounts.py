@@ -1,9 +1,9 @@
 """账号管理 — login accounts: create, disable/enable, reset passwords (shown once)."""
 import streamlit as st
 
-from ui.admin_accounts import account_table, add_account_form, manage_account, show_one_time_passwords
+from ui.admin.accounts import account_table, add_account_form, manage_account, show_one_time_passwords
 from ui.auth import require_role, store
-from ui.review_common import safely, use_data_dir
+from ui.common import safely, use_data_dir
 
 actor = require_role("admin")
 use_data_dir()

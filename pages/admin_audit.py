@@ -1,9 +1,9 @@
 """审计记录 — the append-only history of every score, comment and status change."""
 import streamlit as st
 
-from ui.admin_settings import history_table
+from ui.admin.settings import history_table
 from ui.auth import require_role
-from ui.review_common import safely, use_data_dir
+from ui.common import safely, use_data_dir
 
 actor = require_role("admin")
 use_data_dir()

@@ -1,9 +1,9 @@
 """统计图表 — score distribution per project type and each reviewer's severity (Altair)."""
 import streamlit as st
 
-from ui.admin_results import reviewer_severity, score_distribution
+from ui.admin.results import reviewer_severity, score_distribution
 from ui.auth import require_role
-from ui.review_common import safely, use_data_dir
+from ui.common import safely, use_data_dir
 
 actor = require_role("admin")
 use_data_dir()

@@ -1,9 +1,9 @@
 """导入与初审 — import a folder of packages (server path or upload), then review the 初审 results."""
 import streamlit as st
 
-from ui.admin_import import import_form, work_findings, works_table
+from ui.admin.importing import import_form, work_findings, works_table
 from ui.auth import require_role
-from ui.review_common import safely, use_data_dir
+from ui.common import safely, use_data_dir
 
 actor = require_role("admin")
 use_data_dir()

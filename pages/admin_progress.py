@@ -1,9 +1,9 @@
 """进度 — how far each reviewer and each project type × 学段 has got; send a review back."""
 import streamlit as st
 
-from ui.admin_progress import project_progress, reopen_panel, reviewer_progress
+from ui.admin.progress import project_progress, reopen_panel, reviewer_progress
 from ui.auth import require_role
-from ui.review_common import safely, use_data_dir
+from ui.common import safely, use_data_dir
 
 actor = require_role("admin")
 use_data_dir()

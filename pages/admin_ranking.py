@@ -1,9 +1,9 @@
 """排名 — live ranking per project type × 学段 with tiers, spread flags, aggregation switch, export."""
 import streamlit as st
 
-from ui.admin_results import export_button, ranking_frame, show_ranking
+from ui.admin.results import export_button, ranking_frame, show_ranking
 from ui.auth import require_role
-from ui.review_common import safely, use_data_dir
+from ui.common import safely, use_data_dir
 
 actor = require_role("admin")
 use_data_dir()

@@ -1,10 +1,10 @@
 """评委与分配 — reviewers (CSV, one by one, accounts) and assignment (automatic and manual)."""
 import streamlit as st
 
-from ui.admin_accounts import show_one_time_passwords
-from ui.admin_reviewers import add_reviewer_form, auto_assign_panel, csv_import, manual_assign_panel, reviewer_table
+from ui.admin.accounts import show_one_time_passwords
+from ui.admin.reviewers import add_reviewer_form, auto_assign_panel, csv_import, manual_assign_panel, reviewer_table
 from ui.auth import require_role
-from ui.review_common import safely, use_data_dir
+from ui.common import safely, use_data_dir
 
 actor = require_role("admin")
 use_data_dir()

@@ -1,9 +1,9 @@
 """设置 — aggregation rule, reviewers per work, trimmed-mean rule, spread threshold, award ratios."""
 import streamlit as st
 
-from ui.admin_settings import settings_form
+from ui.admin.settings import settings_form
 from ui.auth import require_role
-from ui.review_common import safely, use_data_dir
+from ui.common import safely, use_data_dir
 
 actor = require_role("admin")
 use_data_dir()

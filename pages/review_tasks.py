@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ui.auth import require_role
-from ui.review_common import STATUS_NAMES, safely, use_data_dir
+from ui.common import STATUS_NAMES, safely, use_data_dir
 
 actor = require_role("reviewer")
 use_data_dir()

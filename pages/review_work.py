@@ -2,9 +2,9 @@
 import streamlit as st
 
 from ui.auth import require_role
-from ui.review_common import STATUS_NAMES, safely, use_data_dir
-from ui.review_files import show_materials, show_precheck
-from ui.review_form import rubric_form
+from ui.common import STATUS_NAMES, safely, use_data_dir
+from ui.review.files import show_materials, show_precheck
+from ui.review.form import rubric_form
 
 actor = require_role("reviewer")
 use_data_dir()

@@ -5,12 +5,12 @@ import logging
 
 import streamlit as st
 
-from ui.selfcheck_dropzone import dropzone
-from ui.selfcheck_forms import form_helper
-from ui.selfcheck_picker import pick_project, show_requirements
-from ui.selfcheck_preview import live_checklist
-from ui.selfcheck_report import render_report
-from ui.selfcheck_upload import RESULT_KEY, check_streamed, run_check, upload_token, upload_widgets
+from ui.selfcheck.dropzone import dropzone
+from ui.selfcheck.forms import form_helper
+from ui.selfcheck.picker import pick_project, show_requirements
+from ui.selfcheck.preview import live_checklist
+from ui.selfcheck.report import render_report
+from ui.selfcheck.upload import RESULT_KEY, check_streamed, run_check, upload_token, upload_widgets
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ with tab_check:
             st.markdown("##### 报送内容要求")
             show_requirements(project)
     token = upload_token()
-    if token:                   # the server streams uploads to disk (ui/upload_route.py)
+    if token:                   # the server streams uploads to disk (ui/selfcheck/upload_route.py)
         dropzone(token)
         live_checklist(token, project)     # ticks the checklist as each upload finishes
         if st.button("开始检查", type="primary", key="sc_run"):

@@ -162,7 +162,7 @@ _WORD_UNITS = list("信息化教学实施报告围绕课程目标展开") + ["�
 
 def make_docx_words(path, n_words: int, title: str | None = None) -> Path:
     """A .docx whose Word 字数 is exactly `n_words` (title included when given)."""
-    from checks.wordcount import word_count
+    from checks.documents.wordcount import word_count
     doc = Document()
     total = 0
     if title:

@@ -2,7 +2,7 @@
 eligibility.one_per_author. Recomputed as a whole after each import, so it is idempotent; an
 admin's explicit decision (works.set_excluded) always wins over the computed exclusion.
 
-Near-identical text: documents are reduced with checks.doc_text.comparable, cut into 5-character
+Near-identical text: documents are reduced with checks.documents.text.comparable, cut into 5-character
 shingles, and each work keeps a bottom-k sketch (the k smallest 64-bit shingle hashes). The Jaccard
 similarity of two works is estimated from their sketches; at or above the
 `duplicate_text_threshold` setting the works count as one work submitted twice (一稿多投).

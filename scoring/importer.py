@@ -143,7 +143,7 @@ def _hash_stream(f, size: int) -> str:
 
 def _files_and_text(pkg: Path, report, upload: bool) -> tuple[list[dict], str]:
     """Hash every file of the package and gather its document text (bounded, never raising)."""
-    from checks.doc_text import comparable, extract_text
+    from checks.documents.text import comparable, extract_text
     from checks.sources import open_submission
     info = {fi.path: fi for fi in report.files}
     files, texts = [], []

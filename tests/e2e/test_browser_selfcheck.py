@@ -1,13 +1,13 @@
 """The self-check page in Debian's Chromium against `streamlit run app.py`: a teacher uploads a
-good package folder and a broken video through the streaming uploader (ui/selfcheck_dropzone.py,
-files PUT to ui/upload_route.py) and reads the verdicts off the page."""
+good package folder and a broken video through the streaming uploader (ui/selfcheck/dropzone.py,
+files PUT to ui/selfcheck/upload_route.py) and reads the verdicts off the page."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from samplegen.media import make_video
 from samplegen.packages import make_package
+from tests.conftest import FIXTURES
 
 
 def _open(page, url):
@@ -98,7 +98,7 @@ def test_30fps_video_fails_with_fix(page, app_url, tmp_path, artifacts):
 
 
 def test_rar_archive_is_checked_from_the_files_picker(page, app_url):
-    rar = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "rar" / "rar5-subdirs.rar"
+    rar = FIXTURES / "rar" / "rar5-subdirs.rar"
     _open(page, app_url)
     _run_check(page, "files", rar, "rar5-subdirs.rar")
     assert re.search(r"不通过：\d+ 项不符合要求",

@@ -1,0 +1,154 @@
+"""The streaming self-check upload route (ui/selfcheck/upload_route.py) under a real uvicorn server:
+sanitised paths, caps (413), unknown/expired tokens (403), partial files removed on error and on
+client disconnect, and the sweep of left-over token folders."""
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from ui.selfcheck import upload_route
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One uvicorn server running just these routes, data dir in a temp folder."""
+    import uvicorn
+    from starlette.applications import Starlette
+
+    data = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RATING_DATA_DIR", str(data))
+        mp.setenv("RATING_UPLOAD_ROUTE", "0")        # restored after the module: AppTests stay unmounted
+        port = _free_port()
+        srv = uvicorn.Server(uvicorn.Config(Starlette(routes=upload_route.routes()), host="127.0.0.1",
+                                            port=port, log_level="warning", lifespan="off"))
+        thread = threading.Thread(target=srv.run, daemon=True)
+        thread.start()
+        while not srv.started:
+            time.sleep(0.05)
+        yield ("127.0.0.1", port)
+        srv.should_exit = True
+        thread.join(10)
+
+
+def _request(server, method: str, path: str, body=None, headers=None):
+    conn = http.client.HTTPConnection(*server, timeout=30)
+    conn.request(method, path, body=body, headers=headers or {}, encode_chunked=not isinstance(body, (bytes, type(None))))
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    return resp.status, (json.loads(data) if data else None)
+
+
+def _put(server, token: str, relpath: str, body):
+    return _request(server, "PUT", f"{upload_route.PREFIX}/{token}/{relpath}", body)
+
+
+def _tree(token: str) -> dict[str, bytes]:
+    root = upload_route.files_root(token)
+    return {"/".join(p.relative_to(root).parts): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _partials(token: str) -> list[Path]:
+    return list((upload_route.base_dir() / f"up-{token}" / "partial").iterdir())
+
+
+def test_files_land_under_their_sanitised_relative_paths(server):
+    token = upload_route.mint()
+    level1 = quote("小学A校张三/教师研修案例/作品/说明.docx")
+    assert _put(server, token, level1, b"x" * 10) == (201, {"path": "小学A校张三/教师研修案例/作品/说明.docx",
+                                                           "bytes": 10})
+    assert _put(server, token, "../../evil.txt", b"e")[1]["path"] == "evil.txt"
+    assert _put(server, token, "%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", b"p")[1]["path"] == "etc/passwd"
+    assert _put(server, token, quote("C:\\Users\\t\\a.docx"), b"w")[1]["path"] == "Users/t/a.docx"
+    assert _put(server, token, quote("a\x01b.txt"), b"c")[1]["path"] == "ab.txt"
+    assert _put(server, token, "evil.txt", b"again")[0] == 201        # the same path again replaces it
+    tree = _tree(token)
+    assert tree == {"小学A校张三/教师研修案例/作品/说明.docx": b"x" * 10, "evil.txt": b"again",
+                    "etc/passwd": b"p", "Users/t/a.docx": b"w", "ab.txt": b"c"}
+    assert not (upload_route.base_dir().parent / "evil.txt").exists()
+    assert _request(server, "GET", f"{upload_route.PREFIX}/{token}") == (200, {"files": 5, "bytes": 18,
+                                                                             "active": 0})
+
+
+def test_unknown_forged_expired_and_used_tokens_are_refused(server):
+    forged = f"{int(time.time()):x}-{'A' * 32}"                 # well-formed, never minted
+    old = f"{int(time.time()) - upload_route.TOKEN_TTL_S - 10:x}-{'B' * 32}"
+    (upload_route.base_dir() / f"up-{old}" / "files").mkdir(parents=True)     # minted long ago
+    used = upload_route.mint()
+    upload_route.discard(used)                                  # checked: the page deleted it
+    for token in ("nope", forged, old, used):
+        status, body = _put(server, token, "a.txt", b"x")
+        assert status == 403 and body["error"].startswith("上传链接无效或已过期")
+        assert _request(server, "GET", f"{upload_route.PREFIX}/{token}")[0] == 403
+    assert not (upload_route.base_dir() / f"up-{forged}").exists()
+
+
+def test_file_cap_by_declared_length_and_while_streaming(server, monkeypatch):
+    monkeypatch.setattr(upload_route, "max_file_bytes", lambda: 2 * 1024 * 1024)
+    token = upload_route.mint()
+    status, body = _put(server, token, "big.mp4", b"\0" * (2 * 1024 * 1024 + 1))
+    assert status == 413 and body["error"] == "单个文件不能超过 2 MB。"
+    # chunked: no Content-Length, so the cap trips mid-stream and the partial file must go
+    status, body = _put(server, token, "big2.mp4", iter([b"\0" * 65536] * 40))
+    assert status == 413 and body["error"] == "单个文件不能超过 2 MB。"
+    assert _tree(token) == {} and _partials(token) == []
+    assert _put(server, token, "ok.mp4", iter([b"\0" * 65536] * 8))[0] == 201   # 512 KiB still fits
+
+
+def test_total_and_file_count_caps_per_token(server, monkeypatch):
+    monkeypatch.setattr(upload_route, "MAX_TOKEN_BYTES", 1000)
+    monkeypatch.setattr(upload_route, "MAX_FILES", 3)
+    token = upload_route.mint()
+    assert _put(server, token, "a.bin", b"a" * 600)[0] == 201
+    status, body = _put(server, token, "b.bin", b"b" * 600)
+    assert status == 413 and "总大小不能超过" in body["error"]
+    status, body = _put(server, token, "c.bin", iter([b"c" * 300, b"c" * 300]))     # found while streaming
+    assert status == 413 and "总大小不能超过" in body["error"] and _partials(token) == []
+    assert _put(server, token, "b.bin", b"b" * 100)[0] == 201
+    assert _put(server, token, "c.bin", b"c" * 100)[0] == 201
+    status, body = _put(server, token, "d.bin", b"d")
+    assert status == 413 and body["error"] == "一次最多上传 3 个文件，请分批检查。"
+    assert sorted(_tree(token)) == ["a.bin", "b.bin", "c.bin"]
+    assert _request(server, "DELETE", f"{upload_route.PREFIX}/{token}") == (200, {"files": 0, "bytes": 0})
+    assert _put(server, token, "d.bin", b"d" * 900)[0] == 201                   # room again after 清空
+
+
+def test_client_disconnect_removes_the_partial_file(server):
+    token = upload_route.mint()
+    with socket.create_connection(server) as sock:
+        sock.sendall(f"PUT {upload_route.PREFIX}/{token}/cut.mp4 HTTP/1.1\r\nHost: x\r\n"
+                     f"Content-Length: {10 * 1024 * 1024}\r\n\r\n".encode() + b"\0" * (3 * 1024 * 1024))
+        deadline = time.monotonic() + 20
+        while not _partials(token) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(_partials(token)) == 1                        # in flight: counted as active
+        assert upload_route.status(token)["active"] == 1
+    deadline = time.monotonic() + 20
+    while _partials(token) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _partials(token) == [] and _tree(token) == {}
+    assert _put(server, token, "after.txt", b"ok")[0] == 201     # the token still works
+
+
+def test_sweep_deletes_only_folders_past_their_lifetime(server):
+    fresh = upload_route.mint()
+    stale = f"{int(time.time()) - upload_route.SWEEP_AFTER_S - 60:x}-{'C' * 32}"
+    (upload_route.base_dir() / f"up-{stale}" / "files").mkdir(parents=True)
+    (upload_route.base_dir() / f"up-{stale}" / "files" / "left.mp4").write_bytes(b"x")
+    assert upload_route.sweep() >= 1
+    assert not (upload_route.base_dir() / f"up-{stale}").exists()
+    assert upload_route.is_live(fresh)

@@ -1,0 +1,1 @@
+"""Reviewer pages: the blind file views, the rubric form, and the Range route that streams stored files."""

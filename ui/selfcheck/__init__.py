@@ -1,0 +1,1 @@
+"""Teacher self-check page: project picker, streaming uploader and its HTTP route, live checklist, report, form helper."""

@@ -1,0 +1,174 @@
+"""The self-check uploader that streams files to disk (ui/selfcheck/upload_route.py) instead of RAM.
+
+A small HTML+JS page in st.iframe (same origin, scripts allowed): two pickers (files / whole
+folder) and a drop area that also takes dropped folders. Each file is sent with its relative path
+by XMLHttpRequest PUT (the browser streams the File from disk; XHR, unlike fetch, reports upload
+progress). The page itself learns nothing from the frame: when the teacher presses 开始检查 it
+reads the token folder on disk.
+"""
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from ui.selfcheck import upload_route
+
+TITLE = "作品文件上传"
+_HTML = r"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
+body{margin:0;font-family:"Source Sans Pro","Noto Sans CJK SC",sans-serif;font-size:14px;color:#31333f}
+#zone{border:1px dashed #aaa;border-radius:8px;padding:12px;background:#f7f8fa}
+#zone.over{border-color:#ff4b4b;background:#fff1f1}
+.row{display:flex;gap:8px;flex-wrap:wrap;align-items:center}
+button{font:inherit;padding:6px 12px;border:1px solid #ccc;border-radius:6px;background:#fff;cursor:pointer}
+button:hover{border-color:#ff4b4b;color:#ff4b4b}
+#hint{color:#666;margin-top:6px}
+#summary{margin-top:8px;font-weight:600}
+#summary.done{color:#177233}#summary.failed{color:#bd1f1f}
+#bar{height:6px;background:#e6e6e6;border-radius:3px;margin-top:6px;overflow:hidden}
+#bar>div{height:100%;width:0;background:#ff4b4b}
+#list{max-height:150px;overflow:auto;margin-top:6px;font-size:13px}
+#list div{display:flex;justify-content:space-between;gap:8px;border-bottom:1px solid #eee;padding:1px 0}
+#list .name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+#list .err{color:#bd1f1f}#list .ok{color:#177233}
+input[type=file]{display:none}
+</style></head><body>
+<div id="zone">
+ <div class="row">
+  <button id="pick-files" type="button">选择文件（可多选，含 ZIP/RAR）</button>
+  <button id="pick-dir" type="button">选择整个文件夹</button>
+  <button id="clear" type="button" style="display:none">清空已上传</button>
+  <input id="files" type="file" multiple>
+  <input id="dir" type="file" webkitdirectory multiple>
+ </div>
+ <div id="hint">也可以把文件或整个文件夹拖到这里。单个文件不超过 __FILE_MB__ MB，一次合计不超过 __TOTAL_MB__ MB、__MAX_FILES__ 个文件。</div>
+ <div id="summary" data-state="idle"></div>
+ <div id="bar"><div></div></div>
+ <div id="list"></div>
+</div>
+<script>
+const CFG = __CFG__;
+const $ = id => document.getElementById(id);
+const mb = n => (n / 1e6).toFixed(1) + " MB";
+let queue = [], running = 0, stats = {total: 0, done: 0, failed: 0, bytes: 0, sent: 0, count: 0};
+const PARALLEL = 3;
+
+function row(path) {
+  const el = document.createElement("div");
+  el.innerHTML = '<span class="name"></span><span class="st">等待上传</span>';
+  el.querySelector(".name").textContent = path;
+  $("list").appendChild(el);
+  return el;
+}
+function show() {
+  const s = stats, sum = $("summary");
+  $("bar").firstChild.style.width = (s.bytes ? Math.min(100, 100 * s.sent / s.bytes) : 0) + "%";
+  if (s.done + s.failed < s.total) {
+    sum.dataset.state = "uploading"; sum.className = "";
+    sum.textContent = `正在上传：${s.done + s.failed} / ${s.total} 个文件，${mb(s.sent)} / ${mb(s.bytes)}。上传完成前请勿关闭或刷新页面。`;
+  } else if (s.failed) {
+    sum.dataset.state = "failed"; sum.className = "failed";
+    sum.textContent = `${s.failed} 个文件上传失败（见下方列表），其余 ${s.done} 个已上传。可重新选择失败的文件，或直接点击下方“开始检查”检查已上传的文件。`;
+  } else if (s.total) {
+    sum.dataset.state = "done"; sum.className = "done";
+    sum.textContent = `全部上传完成：共 ${s.count} 个文件，${mb(s.sent)}。请点击下方“开始检查”按钮。`;
+  }
+  $("clear").style.display = s.total ? "" : "none";
+}
+function enqueue(items) {             // items: [{file, path}]
+  for (const it of items) {
+    it.el = row(it.path);
+    stats.total++; stats.bytes += it.file.size;
+    if (it.file.size > CFG.maxFile) { fail(it, `超过单个文件 ${CFG.fileMb} MB 的上限`); continue; }
+    if (stats.count + queue.length + running >= CFG.maxFiles) { fail(it, `超过 ${CFG.maxFiles} 个文件的上限，请分批检查`); continue; }
+    queue.push(it);
+  }
+  show(); pump();
+}
+function fail(it, msg) {
+  stats.failed++; stats.sent += it.file.size;
+  const st = it.el.querySelector(".st"); st.textContent = "失败：" + msg; st.className = "st err";
+  show();
+}
+function pump() {
+  while (running < PARALLEL && queue.length) send(queue.shift());
+}
+function send(it) {
+  running++;
+  const st = it.el.querySelector(".st"); let last = 0;
+  const xhr = new XMLHttpRequest();
+  const url = CFG.url + "/" + it.path.split("/").map(encodeURIComponent).join("/");
+  xhr.open("PUT", url);
+  xhr.setRequestHeader("Content-Type", "application/octet-stream");
+  xhr.upload.onprogress = e => {
+    stats.sent += e.loaded - last; last = e.loaded;
+    st.textContent = Math.floor(100 * e.loaded / (e.total || 1)) + "%"; show();
+  };
+  const finish = (ok, msg) => {
+    running--; stats.sent += it.file.size - last; last = it.file.size;
+    if (ok) { stats.done++; stats.count++; st.textContent = "已上传"; st.className = "st ok"; show(); }
+    else { stats.sent -= it.file.size; fail(it, msg); }
+    pump();
+  };
+  xhr.onload = () => {
+    if (xhr.status === 201) return finish(true);
+    let msg = "服务器拒绝（" + xhr.status + "）";
+    try { msg = JSON.parse(xhr.responseText).error || msg; } catch (e) {}
+    finish(false, msg);
+  };
+  xhr.onerror = () => finish(false, "网络中断或文件过大，请重试");
+  xhr.send(it.file);
+}
+function fromInput(input, useRelative) {
+  enqueue([...input.files].map(f => ({file: f, path: (useRelative && f.webkitRelativePath) || f.name})));
+  input.value = "";
+}
+$("pick-files").onclick = () => $("files").click();
+$("pick-dir").onclick = () => $("dir").click();
+$("files").onchange = () => fromInput($("files"), false);
+$("dir").onchange = () => fromInput($("dir"), true);
+$("clear").onclick = async () => {
+  if (running || queue.length) return;
+  await fetch(CFG.url, {method: "DELETE"});
+  $("list").textContent = ""; stats = {total: 0, done: 0, failed: 0, bytes: 0, sent: 0, count: 0};
+  $("summary").textContent = ""; $("summary").dataset.state = "idle"; show();
+};
+// Dropped folders: walk them with the entries API (readEntries returns at most 100 at a time).
+async function walk(entry, out) {
+  if (entry.isFile) {
+    const file = await new Promise((ok, bad) => entry.file(ok, bad));
+    out.push({file, path: entry.fullPath.replace(/^\/+/, "")});
+  } else if (entry.isDirectory) {
+    const reader = entry.createReader();
+    for (;;) {
+      const batch = await new Promise((ok, bad) => reader.readEntries(ok, bad));
+      if (!batch.length) break;
+      for (const e of batch) await walk(e, out);
+    }
+  }
+}
+const zone = $("zone");
+zone.addEventListener("dragover", e => { e.preventDefault(); zone.classList.add("over"); });
+zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+zone.addEventListener("drop", async e => {
+  e.preventDefault(); zone.classList.remove("over");
+  const entries = [...e.dataTransfer.items].map(i => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
+  const out = [];
+  if (entries.length) { for (const en of entries) { try { await walk(en, out); } catch (err) {} } }
+  else { for (const f of e.dataTransfer.files) out.push({file: f, path: f.name}); }
+  enqueue(out);
+});
+</script></body></html>"""
+
+
+def dropzone(token: str) -> None:
+    """Render the streaming uploader for `token` (the same HTML while the token lives, so a
+    rerun of the page does not reload the frame and cut uploads short)."""
+    cap = upload_route.max_file_bytes()
+    cfg = {"url": f"{upload_route.url_prefix()}/{token}", "maxFile": cap, "fileMb": cap // 1024 // 1024,
+           "maxFiles": upload_route.MAX_FILES}
+    html = (_HTML.replace("__CFG__", json.dumps(cfg))
+            .replace("__FILE_MB__", str(cap // 1024 // 1024))
+            .replace("__TOTAL_MB__", str(upload_route.MAX_TOKEN_BYTES // 1024 // 1024))
+            .replace("__MAX_FILES__", str(upload_route.MAX_FILES)))
+    st.iframe(html, height=300, alt=TITLE)
