@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from checks.yaml_lines import LineDict, LineList, Validator
 
 RULES_PATH = Path(__file__).resolve().parents[1] / "data" / "rules" / "contest.yaml"
 LEVEL_VALUES = ("error", "warning", "info")
+RULE_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 
 _VIDEO_SPEC_KEYS = {
     "container": str, "codec": str, "min_bitrate_kbps": (int, float), "bitrate_tolerance": (int, float),
@@ -43,7 +45,7 @@ def rules_path() -> Path:
 
 
 # Bump when validation changes, so a cache written by older code is not trusted.
-_SCHEMA_VERSION = "1"
+_SCHEMA_VERSION = "2"
 
 
 def _cache_file(text: bytes) -> Path:
@@ -93,7 +95,7 @@ def validate_rules(data: Any, path: str | Path) -> None:
     top_line = getattr(data, "line", 1)
     if not v.mapping(data, top_line, "文件顶层",
                      {"contest": str, "kind_groups": dict, "stages": list, "video_spec": dict,
-                      "form_fields": dict, "projects": dict}):
+                      "form_fields": dict, "projects": dict}, {"rule_ids": dict}):
         v.raise_if_any()
     groups = data.get("kind_groups", {})
     for name, kinds in groups.items():
@@ -105,6 +107,11 @@ def validate_rules(data: Any, path: str | Path) -> None:
     ff = data.get("form_fields")
     if isinstance(ff, dict):
         v.mapping(ff, ff.line, "form_fields", {"max_chars": int, "names": list})
+    ids = data.get("rule_ids") or {}
+    for rid, entry in ids.items():
+        if not RULE_ID.fullmatch(str(rid)):
+            v.error(ids.line_of(rid), f"rule_ids.{rid}", "规则编号应形如 video.fps（小写字母、数字、下划线，用一个点分隔）")
+        v.mapping(entry, ids.line_of(rid), f"rule_ids.{rid}", {"title": str, "checks": str})
     projects = data.get("projects") or {}
     folders: dict[str, str] = {}
     for key, proj in projects.items():
@@ -196,3 +203,15 @@ def kinds_of(groups: list[str], rules: dict | None = None) -> set[str] | None:
     for g in groups:
         out.update(rules["kind_groups"][g])
     return out
+
+
+def rule_title(rule_id: str, rules: dict | None = None) -> str:
+    """The Chinese title of a rule id for people ("视频帧率" for video.fps); the id itself if unknown."""
+    entry = ((rules or load_rules()).get("rule_ids") or {}).get(rule_id)
+    return entry["title"] if entry else rule_id
+
+
+def rule_table(rules: dict | None = None) -> list[dict[str, str]]:
+    """Every rule id with its title and what it checks, in the order of the rules file."""
+    ids = (rules or load_rules()).get("rule_ids") or {}
+    return [{"id": rid, "title": e["title"], "checks": e["checks"]} for rid, e in ids.items()]
