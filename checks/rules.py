@@ -95,7 +95,7 @@ def validate_rules(data: Any, path: str | Path) -> None:
     top_line = getattr(data, "line", 1)
     if not v.mapping(data, top_line, "文件顶层",
                      {"contest": str, "kind_groups": dict, "stages": list, "video_spec": dict,
-                      "form_fields": dict, "projects": dict}, {"rule_ids": dict}):
+                      "form_fields": dict, "projects": dict}, {"rule_ids": dict, "stage_aliases": dict}):
         v.raise_if_any()
     groups = data.get("kind_groups", {})
     for name, kinds in groups.items():

@@ -33,10 +33,6 @@ SAMPLE = 4 * 1024 * 1024
 TEXT_KINDS = ("docx", "pdf", "doc", "wps", "rtf", "word_html", "word_xml")
 TEXT_MAX_BYTES = 50 * 1024 * 1024
 NO_TEXT_ITEMS = {"summary_sheet", "registration_form", "info_form"}
-_SUFFIXES = ("幼儿园", "小学", "中学", "学校", "学院", "大学", "附小", "附中", "分校", "校区", "中心", "职校",
-             "职高", "一中", "二中", "三中", "完小")
-# Lookahead so overlapping suffixes are all seen.
-_SCHOOL_SUFFIX_ANY = re.compile("(?=(" + "|".join(_SUFFIXES) + "))")
 
 _CSV_ALIASES = {
     "folder": ("folder", "一级文件夹", "文件夹", "作品包"),
@@ -52,14 +48,9 @@ _SUBTYPE_HINTS = (("区域", "regional"), ("工作室", "studio"), ("名师", "s
 
 
 def split_school_teacher(rest: str) -> tuple[str, list[str]]:
-    """Split 学校+教师姓名 at the last school-like suffix: 'XX市实验小学张三' -> ('XX市实验小学', ['张三'])."""
-    rest = rest.strip()
-    # The school ends where the last school-like suffix ends ('第二中学' beats its inner '二中').
-    end = max((m.end(1) for m in _SCHOOL_SUFFIX_ANY.finditer(rest) if m.end(1) < len(rest)), default=0)
-    if not end:
-        return "", [a for a in re.split(r"[、,，;；\s]+", rest) if a]
-    school, names = rest[:end], rest[end:]
-    return school, [a for a in re.split(r"[、,，;；\s]+", names) if a]
+    """Split 学校+教师姓名 where no package layout was read (a metadata row, a bare folder name)."""
+    from checks.package.naming import split_school_authors
+    return split_school_authors(norm(rest.replace("+", " ").replace("＋", " ")))
 
 
 def read_metadata_csv(path) -> dict[str, dict]:
@@ -183,7 +174,10 @@ def _record(pkg: Path, district: str | None, report, meta: dict) -> dict:
             if norm(folder).startswith(s):
                 stage, rest = stage or s, norm(folder)[len(s):]
                 break
-    school, authors = split_school_teacher(rest or "")
+    if pk.get("authors"):                 # the engine read 学段+学校+教师姓名 (any separator)
+        school, authors = pk.get("school") or "", list(pk["authors"])
+    else:
+        school, authors = split_school_teacher(rest or "")
     if m.get("school"):
         school = m["school"]
         if not m.get("authors") and rest and norm(rest).startswith(norm(school)):

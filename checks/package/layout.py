@@ -6,17 +6,12 @@ project, then decides which required item (登记表, 录像, …) each file is.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from checks.findings import ERROR, INFO, WARNING, Finding
 from checks.package.forms import check_title
-from checks.rules import kinds_of, project_by_folder
-
-
-def norm(s: str) -> str:
-    """NFKC (full-width ＋ → +), no spaces: how names are compared."""
-    return unicodedata.normalize("NFKC", s).replace(" ", "").replace("\u3000", "")
+from checks.package.naming import norm, parse_level1
+from checks.rules import kinds_of
 
 
 @dataclass
@@ -26,21 +21,16 @@ class Layout:
     level3: str | None = None
     stage: str | None = None
     school_and_name: str | None = None
+    school: str | None = None
+    authors: list[str] = field(default_factory=list)
     project: str | None = None               # inferred from the level-2 folder name
     inner: dict[str, str] = field(default_factory=dict)   # entry path -> path inside the level-3 folder
     findings: list[Finding] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"level1": self.level1, "level2": self.level2, "level3": self.level3, "title": self.level3,
-                "stage": self.stage, "school_and_name": self.school_and_name}
-
-
-def split_stage(level1: str, stages: list[str]) -> tuple[str | None, str]:
-    n = norm(level1)
-    for st in sorted(stages, key=len, reverse=True):
-        if n.startswith(st):
-            return st, n[len(st):]
-    return None, n
+                "stage": self.stage, "school_and_name": self.school_and_name, "school": self.school,
+                "authors": list(self.authors)}
 
 
 def analyse_layout(paths: list[str], rules: dict, project_hint: str | None,
@@ -124,8 +114,9 @@ def analyse_layout(paths: list[str], rules: dict, project_hint: str | None,
 
 
 def _check_level1(lay: Layout, rules: dict, project_key: str | None) -> None:
-    stage, rest = split_stage(lay.level1, rules["stages"])
-    example = "小学XX市第一实验小学张三"
+    parsed = parse_level1(lay.level1, rules["stages"], rules.get("stage_aliases"))
+    stage, rest = parsed.stage, parsed.school_and_name
+    example = "小学+XX市第一实验小学+张三"
     if stage is None:
         lay.findings.append(Finding(
             "package.naming", ERROR, "一级文件夹应命名为“学段+学校+教师姓名”，且以学段开头。", path=lay.level1,
@@ -133,13 +124,15 @@ def _check_level1(lay: Layout, rules: dict, project_key: str | None) -> None:
             fix=f"改名为“学段{lay.level1}”的形式，例如“{example}”。"))
         return
     lay.stage, lay.school_and_name = stage, rest
-    if len(rest) < 3:
+    lay.school, lay.authors = parsed.school or None, parsed.authors
+    if len(rest) < 3 or not parsed.authors:
         lay.findings.append(Finding(
             "package.naming", ERROR, "一级文件夹名在学段之后应有学校名称和教师姓名。", path=lay.level1,
             expected=f"{stage}+学校+教师姓名，如“{example}”", actual=lay.level1))
     if project_key:
+        aliases = rules.get("stage_aliases") or {}
         allowed = rules["projects"][project_key]["stages"]
-        if stage not in allowed:
+        if stage not in {aliases.get(a, a) for a in allowed}:
             lay.findings.append(Finding(
                 "package.naming", WARNING, f"学段“{stage}”不属于“{rules['projects'][project_key]['name']}”面向的学段。",
                 path=lay.level1, expected="、".join(allowed), actual=stage))

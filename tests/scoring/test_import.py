@@ -99,3 +99,14 @@ def test_school_and_teacher_are_split_at_the_last_school_suffix():
     assert importer.split_school_teacher("示例市第二中学李四") == ("示例市第二中学", ["李四"])
     assert importer.split_school_teacher("南宁市第一中学王五、赵六") == ("南宁市第一中学", ["王五", "赵六"])
     assert importer.split_school_teacher("张三") == ("", ["张三"])
+
+
+def test_plus_separated_folders_store_clean_school_and_authors(tmp_path):
+    dump = tmp_path / "ftp"
+    package(dump, "小学+第一实验小学+张三", "光的折射", LONG)
+    package(dump, "初中 ＋ 第二中学 ＋ 王芳、李丽", "光的反射", "另一件作品的文字。" * 50)
+    importer.import_dump(ADMIN, dump)
+    rows = {w["title"]: w for w in list_works(ADMIN)}
+    assert (rows["光的折射"]["school"], rows["光的折射"]["authors"]) == ("第一实验小学", ["张三"])
+    assert (rows["光的反射"]["stage"], rows["光的反射"]["school"], rows["光的反射"]["authors"]) == (
+        "初中", "第二中学", ["王芳", "李丽"])
