@@ -1,4 +1,5 @@
-"""The check of one submission: sources → layout → classification → inspector + judge per file.
+"""The check of one submission: sources → sniff → layout → inspectors (facts) → recognition of each
+file's item from that evidence → judges per file → judges per item.
 
 Whatever a file does, the result is findings, never an exception: one broken file must not hide
 the verdict on the others, and a batch goes on to the next submission.
@@ -12,7 +13,8 @@ from typing import Any, Callable
 from checks.archives import open_archive
 from checks.errors import Unreadable
 from checks.findings import ERROR, INFO, WARNING, FileInfo, Finding, ItemStatus, Report
-from checks.package.layout import analyse_layout, classify
+from checks.package.items import FileFacts, recognise
+from checks.package.layout import analyse_layout
 from checks.rules import kinds_of, load_rules
 from checks.sniff import KIND_EXTENSIONS, KIND_LABELS_ZH, extension_mismatch, sniff_stream
 from checks.sources import Entry, open_submission
@@ -63,29 +65,69 @@ def _check_submission(sub, rules, project, subtype, progress, upload_type) -> Re
     items = proj["items"] if proj else []
     by_key = {it["key"]: it for it in items}
     sizes = {e.path: e.size for e in sub.entries}
-    # Classify on the path inside the title folder: folder names above it say nothing about a file.
-    assigned = classify([(inner[p], kinds[p], sizes[p]) for p in inner], items, rules) if proj else {}
-    item_of = {p: assigned[inner[p]] for p in inner if assigned.get(inner[p])}
+    if sub.ignored:
+        shown = "、".join(p.rsplit("/", 1)[-1] for p in sub.ignored[:5]) + ("等" if len(sub.ignored) > 5 else "")
+        report.add(Finding("file.ignored", INFO, f"已忽略 {len(sub.ignored)} 个系统或 Office 临时文件（{shown}），它们不属于作品。",
+                           actual=shown, fix="提交前可删除这些文件；不删除也不影响检查。"))
 
-    media_by_item: dict[str, list[tuple[str, dict]]] = {}
+    # Every file is read first: what it is decides which item it is.
     total = len(sub.entries)
+    inspected: dict[str, tuple[dict | None, list[Finding]]] = {}
     for n, entry in enumerate(sub.entries, 1):
         if progress:
             progress(n - 1, total, entry.path)
-        item = by_key.get(item_of.get(entry.path) or "")
-        facts = _check_file(entry, kinds[entry.path], item, rules, report, project is None, upload_type)
-        report.files.append(FileInfo(entry.path, kinds[entry.path], entry.size,
-                                     item=item["key"] if item else None, facts=facts))
-        if facts and item and kinds[entry.path] in rules["kind_groups"]["video"]:
-            media_by_item.setdefault(item["key"], []).append((entry.path, facts))
+        inspected[entry.path] = _inspect_file(entry, kinds[entry.path], rules)
     if progress:
         progress(total, total, "")
 
+    rec = None
+    item_of: dict[str, str] = {}
     if proj:
-        _judge_items(report, proj, items, item_of, kinds, sizes, media_by_item, rules, upload_type)
+        # Recognise on the path inside the title folder: folder names above it say nothing about a file.
+        rec = recognise([FileFacts(inner[p], kinds[p], sizes[p], inspected[p][0]) for p in inner], items, rules,
+                        section_ratio=_section_ratio)
+        item_of = {p: rec.item_of[inner[p]] for p in inner if rec.item_of.get(inner[p])}
+
+    media_by_item: dict[str, list[tuple[str, dict]]] = {}
+    for entry in sub.entries:
+        kind = kinds[entry.path]
+        facts, found = inspected[entry.path]
+        item = by_key.get(item_of.get(entry.path) or "")
+        if facts is not None:
+            found = found + _judge_file(entry, kind, facts, item, rules, project is None, upload_type)
+        elif item is not None:
+            found = found + _archive_rule(entry, kind, item, rules, upload_type)
+        for f in found:
+            f.item = f.item or _key(item)
+        report.extend(found)
+        why = rec.why.get(inner.get(entry.path, "")) if rec and entry.path in inner else None
+        report.files.append(FileInfo(entry.path, kind, entry.size, item=item["key"] if item else None,
+                                     facts=_slim(facts), why=why))
+        if facts and item and kind in rules["kind_groups"]["video"]:
+            media_by_item.setdefault(item["key"], []).append((entry.path, facts))
+
+    if proj:
+        outer = {v: k for k, v in inner.items()}
+        near = {key: (outer.get(path, path), why) for key, (path, why) in rec.near.items()}
+        wrong = {outer.get(p, p) for p in rec.wrong_format}
+        _judge_items(report, proj, items, item_of, kinds, sizes, media_by_item, rules, upload_type, near, wrong)
         if proj.get("max_total_bytes"):
             _judge_total_size(report, proj, sum(sizes.values()), proj.get("name"), None)
     return report
+
+
+def _section_ratio(facts: dict, kind: str, sections: list[str]) -> tuple[float, list[str]]:
+    """Share of an item's required sections this document has (evidence for recognition)."""
+    from checks.documents import rules as doc_rules
+    lines, headings, usable = doc_rules._text_of(facts, kind)
+    if not usable or not sections:
+        return 0.0, []
+    found = [s for s in sections if doc_rules._section_found(s, headings, lines)]
+    return len(found) / len(sections), found
+
+
+def _slim(facts: dict | None) -> dict | None:
+    return {k: v for k, v in facts.items() if k not in _BULKY_FACTS} if facts else None
 
 
 def _sniff(entry: Entry, report: Report) -> str:
@@ -103,58 +145,66 @@ def _sniff(entry: Entry, report: Report) -> str:
     return "unreadable"
 
 
-def _check_file(entry: Entry, kind: str, item: dict | None, rules: dict, report: Report,
-                no_project: bool, upload_type: bool) -> dict[str, Any] | None:
+def _inspect_file(entry: Entry, kind: str, rules: dict) -> tuple[dict[str, Any] | None, list[Finding]]:
+    """Facts of one file and the findings that do not depend on which item it is."""
     groups = rules["kind_groups"]
+    out: list[Finding] = []
     if kind == "empty":
-        report.add(Finding("file.empty", ERROR, "文件大小为 0 字节，内容为空（可能复制或上传时中断）。",
-                           path=entry.path, expected="非空文件", actual="0 字节", item=_key(item),
+        out.append(Finding("file.empty", ERROR, "文件大小为 0 字节，内容为空（可能复制或上传时中断）。",
+                           path=entry.path, expected="非空文件", actual="0 字节",
                            fix="重新从原始位置复制或导出该文件。"))
-        return None
+        return None, out
     if kind == "unreadable":
-        return None
+        return None, out
     name = entry.path.rsplit("/", 1)[-1]
     claimed = _kind_claimed_by_name(name)
     if kind == "unknown" and claimed:
-        report.add(Finding("file.readable", ERROR,
+        out.append(Finding("file.readable", ERROR,
                            f"无法识别文件内容：扩展名表明是{KIND_LABELS_ZH.get(claimed, claimed)}，但内容不是，文件可能已损坏。",
                            path=entry.path, expected=KIND_LABELS_ZH.get(claimed, claimed), actual="无法识别的内容",
-                           item=_key(item), fix="从原始位置重新复制或重新导出该文件。"))
-        return None
+                           fix="从原始位置重新复制或重新导出该文件。"))
+        return None, out
     if kind not in groups["video"] and kind not in groups["word"] + groups["legacy_word"]:
         expected_ext = extension_mismatch(name, kind)
         if expected_ext:
-            report.add(Finding("file.readable", WARNING, f"文件扩展名与实际内容不符：内容是{KIND_LABELS_ZH.get(kind, kind)}。",
-                               path=entry.path, expected=f".{expected_ext}", actual=name, item=_key(item),
+            out.append(Finding("file.readable", WARNING, f"文件扩展名与实际内容不符：内容是{KIND_LABELS_ZH.get(kind, kind)}。",
+                               path=entry.path, expected=f".{expected_ext}", actual=name,
                                fix=f"确认文件是否正确；如内容无误，把扩展名改为 .{expected_ext}。"))
-    if (upload_type or (item and item.get("no_archive"))) and kind in groups["archive"]:
-        report.add(Finding("package.archive", ERROR, "该项目的资源须逐个上传，不得以压缩包形式提交。",
-                           path=entry.path, expected="逐个上传的单独文件", actual=KIND_LABELS_ZH.get(kind, kind),
-                           item=_key(item), fix="解压后把各资源恰当命名，逐个上传。"))
     try:
-        facts = _inspect(entry, kind, groups, report)
+        facts = _inspect(entry, kind, groups, out)
     except Unreadable as exc:
-        report.add(Finding(exc.rule, ERROR, exc.message, path=entry.path, item=_key(item), actual=exc.detail))
-        return None
+        out.append(Finding(exc.rule, ERROR, exc.message, path=entry.path, actual=exc.detail))
+        return None, out
     except Exception as exc:
         log.error("inspector failed on %s: %r", entry.path, exc, exc_info=log.isEnabledFor(logging.DEBUG))
-        report.add(Finding("file.readable", ERROR, "检查此文件时出错，文件可能已损坏或格式异常。",
-                           path=entry.path, actual=type(exc).__name__, item=_key(item)))
-        return None
-    if facts is None:
-        return None
+        out.append(Finding("file.readable", ERROR, "检查此文件时出错，文件可能已损坏或格式异常。",
+                           path=entry.path, actual=type(exc).__name__))
+        return None, out
+    return (facts if facts is not None else {}), out
+
+
+def _archive_rule(entry: Entry, kind: str, item: dict | None, rules: dict, upload_type: bool) -> list[Finding]:
+    if (upload_type or (item and item.get("no_archive"))) and kind in rules["kind_groups"]["archive"]:
+        return [Finding("package.archive", ERROR, "该项目的资源须逐个上传，不得以压缩包形式提交。",
+                        path=entry.path, expected="逐个上传的单独文件", actual=KIND_LABELS_ZH.get(kind, kind),
+                        item=_key(item), fix="解压后把各资源恰当命名，逐个上传。")]
+    return []
+
+
+def _judge_file(entry: Entry, kind: str, facts: dict, item: dict | None, rules: dict, no_project: bool,
+                upload_type: bool) -> list[Finding]:
+    out = _archive_rule(entry, kind, item, rules, upload_type)
+    if not facts:
+        return out
     try:
-        found = _judge(facts, kind, item, groups, rules, entry.path, no_project)
+        out += _judge(facts, kind, item, rules["kind_groups"], rules, entry.path, no_project)
     except Exception as exc:
         log.error("judge failed on %s: %r", entry.path, exc, exc_info=log.isEnabledFor(logging.DEBUG))
-        found = [Finding("file.readable", ERROR, "判定此文件时出错。", path=entry.path, actual=type(exc).__name__)]
-    for f in found:
-        f.item = f.item or _key(item)
-    report.extend(found)
-    return {k: v for k, v in facts.items() if k not in _BULKY_FACTS}
+        out.append(Finding("file.readable", ERROR, "判定此文件时出错。", path=entry.path, actual=type(exc).__name__))
+    return out
 
 
-def _inspect(entry: Entry, kind: str, groups: dict, report: Report) -> dict | None:
+def _inspect(entry: Entry, kind: str, groups: dict, out: list[Finding]) -> dict | None:
     if kind in groups["video"] or kind in ("m4a", "mp3", "wav", "aac"):
         from checks.media.facts import from_stream
         with entry.open() as f:
@@ -172,16 +222,16 @@ def _inspect(entry: Entry, kind: str, groups: dict, report: Report) -> dict | No
         with entry.open() as f:
             return from_stream(f)
     if kind in ("zip", "rar"):
-        return _inspect_nested_archive(entry, kind, report)
+        return _inspect_nested_archive(entry, kind, out)
     return None
 
 
-def _inspect_nested_archive(entry: Entry, kind: str, report: Report) -> dict:
+def _inspect_nested_archive(entry: Entry, kind: str, out: list[Finding]) -> dict:
     """An archive inside the package (相关材料.zip): safety, encoding and listing, one level deep."""
     with entry.open() as f, open_archive(f, kind=kind, name=entry.path) as arc:
         for fnd in arc.findings:
             fnd.path = entry.path + (f"!/{fnd.path}" if fnd.path and fnd.path != entry.path else "")
-            report.add(fnd)
+            out.append(fnd)
         files = [m for m in arc.members if not m.is_dir]
         return {"members": len(files), "total_size": sum(m.size for m in files),
                 "names": [m.path for m in files[:200]]}
@@ -210,17 +260,23 @@ def _accepts_word(item: dict) -> bool:
     return "word" in item["accepts"]
 
 
-def _judge_items(report, proj, items, item_of, kinds, sizes, media_by_item, rules, upload_type) -> None:
+def _judge_items(report, proj, items, item_of, kinds, sizes, media_by_item, rules, upload_type,
+                 near: dict[str, tuple[str, str]], wrong: set[str]) -> None:
     groups = rules["kind_groups"]
     doc_kinds = set(groups["word"]) | set(groups["legacy_word"]) | {"pdf"}
     for it in items:
         files = [p for p, k in item_of.items() if k == it["key"]]
-        report.items.append(ItemStatus(it["key"], it["name"], it["required"], it["format_text"], files))
+        why = {f.path: f.why for f in report.files if f.path in files and f.why}
+        report.items.append(ItemStatus(it["key"], it["name"], it["required"], it["format_text"], files, why))
         if not files:
             if it["required"]:
+                cand = near.get(it["key"])
+                message = f"缺少“{it['name']}”。"
+                if cand:
+                    message = f"未找到“{it['name']}”：《{cand[0].rsplit('/', 1)[-1]}》不像{it['name']}（{cand[1]}）。"
                 report.add(Finding(
-                    "package.required", ERROR, f"缺少“{it['name']}”。", item=it["key"],
-                    expected=f"{it['name']}（{it['format_text']}）", actual="未找到",
+                    "package.required", ERROR, message, item=it["key"], path=cand[0] if cand else None,
+                    expected=f"{it['name']}（{it['format_text']}）", actual=f"未找到（最接近的是 {cand[0]}）" if cand else "未找到",
                     fix=f"补充{it['name']}；文件名中写明“{it['keywords'][0]}”便于识别。" if it["keywords"] else None))
             elif it.get("note"):
                 report.add(Finding("package.required", WARNING, it["note"], item=it["key"],

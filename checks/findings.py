@@ -47,11 +47,14 @@ class FileInfo:
     size: int
     item: str | None = None          # required-item key the file was classified as
     facts: dict[str, Any] | None = None   # inspector output, for the UI's fact tables
+    why: str | None = None           # how the item was recognised, in Chinese ("按内容识别为：…")
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"path": self.path, "kind": self.kind, "size": self.size}
         if self.item:
             d["item"] = self.item
+        if self.why:
+            d["why"] = self.why
         return d
 
 
@@ -63,10 +66,11 @@ class ItemStatus:
     required: bool
     formats: str                     # human text, e.g. "MP4" or "Word 或 PDF"
     files: list[str] = field(default_factory=list)
+    why: dict[str, str] = field(default_factory=dict)    # file path -> how it was recognised
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "name": self.name, "required": self.required,
-                "formats": self.formats, "files": list(self.files)}
+                "formats": self.formats, "files": list(self.files), "why": dict(self.why)}
 
 
 @dataclass

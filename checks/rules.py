@@ -34,7 +34,8 @@ _PROJECT_OPTIONAL = {"folder": str, "subtypes": dict, "max_total_bytes": int, "m
 _ITEM_REQUIRED = {"key": str, "name": str, "accepts": list, "format_text": str, "keywords": list,
                   "required": bool}
 _ITEM_OPTIONAL = {"multiple": bool, "rest": bool, "no_archive": bool, "video": dict, "doc": dict,
-                  "pdf": dict, "max_total_bytes": int, "max_total_level": str, "note": str}
+                  "pdf": dict, "max_total_bytes": int, "max_total_level": str, "note": str, "recognise": dict}
+_RECOGNISE = {"kinds": list, "scan": bool, "title_words": list, "duration": bool}
 _VIDEO_ITEM = {"spec_level": str, "min_duration_s": (int, float), "max_duration_s": (int, float),
                "total_max_duration_s": (int, float)}
 _DOC_ITEM = {"sections": list, "sections_level": str, "max_words": int}
@@ -45,7 +46,7 @@ def rules_path() -> Path:
 
 
 # Bump when validation changes, so a cache written by older code is not trusted.
-_SCHEMA_VERSION = "2"
+_SCHEMA_VERSION = "3"
 
 
 def _cache_file(text: bytes) -> Path:
@@ -95,7 +96,7 @@ def validate_rules(data: Any, path: str | Path) -> None:
     top_line = getattr(data, "line", 1)
     if not v.mapping(data, top_line, "文件顶层",
                      {"contest": str, "kind_groups": dict, "stages": list, "video_spec": dict,
-                      "form_fields": dict, "projects": dict}, {"rule_ids": dict, "stage_aliases": dict}):
+                      "form_fields": dict, "projects": dict}, {"rule_ids": dict, "stage_aliases": dict, "recognition": dict}):
         v.raise_if_any()
     groups = data.get("kind_groups", {})
     for name, kinds in groups.items():
@@ -107,6 +108,9 @@ def validate_rules(data: Any, path: str | Path) -> None:
     ff = data.get("form_fields")
     if isinstance(ff, dict):
         v.mapping(ff, ff.line, "form_fields", {"max_chars": int, "names": list})
+    rec = data.get("recognition")
+    if isinstance(rec, dict):
+        v.mapping(rec, rec.line, "recognition", {}, {"resource_markers": list, "other_documents": list})
     ids = data.get("rule_ids") or {}
     for rid, entry in ids.items():
         if not RULE_ID.fullmatch(str(rid)):
@@ -159,6 +163,12 @@ def _validate_items(v: Validator, items: LineList, where: str, groups: dict) -> 
         if isinstance(item.get("doc"), dict):
             v.mapping(item["doc"], item.line_of("doc"), f"{iw}.doc", {}, _DOC_ITEM)
             _check_level(v, item["doc"], "sections_level", f"{iw}.doc")
+        if isinstance(item.get("recognise"), dict):
+            rec = item["recognise"]
+            v.mapping(rec, item.line_of("recognise"), f"{iw}.recognise", {}, _RECOGNISE)
+            for g in rec.get("kinds") or []:
+                if g not in groups:
+                    v.error(item.line_of("recognise"), iw, f"recognise.kinds 里的 {g!r} 不是 kind_groups 中的分组")
         if isinstance(item.get("pdf"), dict):
             v.mapping(item["pdf"], item.line_of("pdf"), f"{iw}.pdf", {}, {"scanned": bool})
         _check_level(v, item, "max_total_level", iw)

@@ -33,6 +33,10 @@ KIND_LABELS_ZH: dict[str, str] = {
     "png": "PNG 图片", "jpeg": "JPEG 图片", "gif": "GIF 图片", "bmp": "BMP 图片", "webp": "WebP 图片",
     "tiff": "TIFF 图片", "mp3": "MP3 音频", "wav": "WAV 音频", "aac": "AAC 音频", "m4a": "M4A 音频",
     "html": "网页文件（HTML）", "text": "纯文本文件", "exe": "Windows 程序（.exe）",
+    "apk": "安卓应用程序（.apk）", "ipa": "苹果应用程序（.ipa）", "epub": "电子书（.epub）",
+    "h5p": "H5P 交互式课件（.h5p）", "xmind": "XMind 思维导图", "ofd": "OFD 版式文档", "sb3": "Scratch 3 作品（.sb3）",
+    "jar": "Java 程序（.jar）", "odt": "OpenDocument 文字文档（.odt）", "ods": "OpenDocument 表格（.ods）",
+    "odp": "OpenDocument 演示文稿（.odp）",
     "empty": "空文件（0 字节）", "unknown": "无法识别的文件",
 }
 
@@ -58,6 +62,9 @@ KIND_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "bmp": (".bmp", ".dib"), "webp": (".webp",), "tiff": (".tif", ".tiff"),
     "mp3": (".mp3",), "wav": (".wav",), "aac": (".aac",), "m4a": (".m4a", ".m4b", ".aac"),
     "exe": (".exe", ".dll", ".scr", ".com"),
+    "apk": (".apk", ".xapk", ".aab"), "ipa": (".ipa",), "epub": (".epub",), "h5p": (".h5p",),
+    "xmind": (".xmind",), "ofd": (".ofd",), "sb3": (".sb3", ".sb2"), "jar": (".jar",),
+    "odt": (".odt",), "ods": (".ods",), "odp": (".odp",),
 }
 # Formats that are ZIP containers under their own name: not "mislabelled zips".
 _ZIP_BASED = {".epub", ".jar", ".apk", ".odt", ".ods", ".odp", ".ofd", ".xpi", ".whl", ".ipa",
@@ -194,11 +201,8 @@ def _zip_kind(f: BinaryIO) -> str:
         f.seek(0)
         with zipfile.ZipFile(f) as zf:
             names = set(zf.namelist())
-            ctypes = b""
-            if "[Content_Types].xml" in names:
-                info = zf.getinfo("[Content_Types].xml")
-                if info.file_size < 1024 * 1024 and not info.flag_bits & 1:
-                    ctypes = zf.read(info)
+            ctypes = _small_member(zf, names, "[Content_Types].xml")
+            mimetype = _small_member(zf, names, "mimetype").strip()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
             UnicodeDecodeError, zipfile.LargeZipFile, struct.error):
         return "zip"
@@ -208,6 +212,47 @@ def _zip_kind(f: BinaryIO) -> str:
         return "xlsx"
     if b"presentationml" in ctypes or b"ms-powerpoint" in ctypes or "ppt/presentation.xml" in names:
         return "pptx"
+    return _zip_container_kind(names, mimetype)
+
+
+def _small_member(zf: zipfile.ZipFile, names: set[str], name: str) -> bytes:
+    if name not in names:
+        return b""
+    info = zf.getinfo(name)
+    if info.file_size >= 1024 * 1024 or info.flag_bits & 1:
+        return b""
+    return zf.read(info)
+
+
+# Formats that are ZIP containers of their own (an app, an e-book, an interactive quiz, a mind map,
+# a Scratch project, an OFD 版式文件): a teacher hands them in as files, never as a bundle they made.
+_ODF = {b"application/vnd.oasis.opendocument.text": "odt",
+        b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+        b"application/vnd.oasis.opendocument.presentation": "odp"}
+
+
+def _zip_container_kind(names: set[str], mimetype: bytes) -> str:
+    if mimetype == b"application/epub+zip":
+        return "epub"
+    if mimetype in _ODF:
+        return _ODF[mimetype]
+    if "AndroidManifest.xml" in names and any(n.endswith(".dex") for n in names):
+        return "apk"
+    if any(n.startswith("Payload/") and ".app/" in n for n in names):
+        return "ipa"
+    if "h5p.json" in names:
+        return "h5p"
+    if "OFD.xml" in names:
+        return "ofd"
+    if "project.json" in names and any(n.endswith((".svg", ".wav", ".png", ".mp3")) for n in names) \
+            and not any("/" in n for n in names):
+        return "sb3"
+    if ("content.json" in names or "content.xml" in names) and \
+            ("metadata.json" in names or "META-INF/manifest.xml" in names) and \
+            any(n in names for n in ("manifest.json", "Thumbnails/thumbnail.png", "styles.xml")):
+        return "xmind"
+    if "META-INF/MANIFEST.MF" in names and any(n.endswith(".class") for n in names):
+        return "jar"
     return "zip"
 
 

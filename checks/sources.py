@@ -17,9 +17,10 @@ from checks.findings import ERROR, WARNING, Finding
 from checks.sniff import sniff_path
 
 MAX_ENTRIES = 20_000
-# Files operating systems leave behind; never part of a work, never worth a finding.
-_NOISE_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
-_NOISE_DIRS = {"__macosx", ".git", "$recycle.bin"}
+# Files operating systems and Office leave behind: never part of a work, never "damaged"; the
+# report mentions them once (file.ignored, info).
+_NOISE_NAMES = {".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", ".localized"}
+_NOISE_DIRS = {"__macosx", ".git", "$recycle.bin", ".svn", ".idea", ".vscode"}
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Submission:
     origin_kind: str | None = None           # 'zip' / 'rar' for an archive submission
     entries: list[Entry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)     # leftovers skipped (see is_noise)
     _closers: list = field(default_factory=list)
 
     def close(self) -> None:
@@ -59,8 +61,11 @@ class Submission:
 
 
 def is_noise(rel_path: str) -> bool:
+    """A leftover: macOS resource forks and folders, Windows thumbnails, Office's ~$ lock files."""
     parts = [p.lower() for p in rel_path.split("/")]
-    return parts[-1] in _NOISE_NAMES or parts[-1].startswith("._") or any(p in _NOISE_DIRS for p in parts[:-1])
+    name = parts[-1]
+    return (name in _NOISE_NAMES or name.startswith(("._", "~$", ".~lock."))
+            or any(p in _NOISE_DIRS for p in parts[:-1]))
 
 
 def open_submission(paths: list[str | Path], expand_archive: bool = True) -> Submission:
@@ -78,6 +83,8 @@ def open_submission(paths: list[str | Path], expand_archive: bool = True) -> Sub
     for p in paths:
         if p.is_dir():
             _walk_folder(sub, p, p.parent)
+        elif is_noise(p.name):
+            sub.ignored.append(p.name)
         else:
             _add_file(sub, p, p.name)
     return sub
@@ -103,6 +110,7 @@ def _walk_folder(sub: Submission, root: Path, base: Path) -> None:
             full = Path(dirpath) / name
             rel = full.relative_to(base).as_posix()
             if is_noise(rel):
+                sub.ignored.append(rel)
                 continue
             if len(sub.entries) >= MAX_ENTRIES:
                 sub.findings.append(Finding("archive.unsafe", ERROR,
@@ -124,7 +132,10 @@ def _archive_submission(path: Path, kind: str) -> Submission:
             f.path = path.name
         sub.findings.append(f)
     for m in arc.members:
-        if m.is_dir or m.is_link or is_noise(m.path):
+        if m.is_dir or m.is_link:
+            continue
+        if is_noise(m.path):
+            sub.ignored.append(m.path)
             continue
         sub.entries.append(Entry(m.path, m.size, lambda m=m: arc.open(m), in_archive=path.name))
     return sub

@@ -1,8 +1,8 @@
-"""Package layout (package.naming / package.layout / package.archive) and item classification.
+"""Package layout (package.naming / package.layout / package.archive).
 
 The notice asks for 学段+学校+教师姓名 / <project folder> / <work title> / files, compressed as one RAR
 of the same name. This module reads that shape from the entries' relative paths and finds the
-project, then decides which required item (登记表, 录像, …) each file is.
+project. Which file is which required item is checks.package.items' business.
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from checks.findings import ERROR, INFO, WARNING, Finding
 from checks.package.forms import check_title
 from checks.package.naming import norm, parse_level1
-from checks.rules import kinds_of
 
 
 @dataclass
@@ -154,64 +153,3 @@ def _check_archive_form(lay: Layout, origin: str, origin_name: str | None, origi
             lay.findings.append(Finding(
                 "package.archive", ERROR, "压缩文件名应与一级文件夹同名。", path=origin_name,
                 expected=f"{lay.level1}.rar", actual=origin_name, fix=f"把压缩文件改名为“{lay.level1}.rar”。"))
-
-
-# Classification ---------------------------------------------------------------------------
-
-def _keyword_score(name: str, item: dict) -> int:
-    """Length of the longest keyword of the item found in the name (0: none)."""
-    n = norm(name)
-    return max((len(k) for k in item["keywords"] if norm(k) in n), default=0)
-
-
-def classify(files: list[tuple[str, str, int]], items: list[dict], rules: dict) -> dict[str, str | None]:
-    """Map each file (inner path, kind, size) to an item key, or None when nothing fits.
-
-    Names decide first (the longest keyword wins, content fit breaks ties); then content alone
-    fills items nobody named; what is left goes to the item marked `rest`, if any.
-    """
-    accepted = {it["key"]: kinds_of(it["accepts"], rules) for it in items}
-    by_key = {it["key"]: it for it in items}
-    taken: dict[str, list[str]] = {it["key"]: [] for it in items}
-    result: dict[str, str | None] = {}
-
-    def fits(key, kind):
-        acc = accepted[key]
-        return acc is None or kind in acc
-
-    def can_take(key):
-        return by_key[key].get("multiple") or by_key[key].get("rest") or not taken[key]
-
-    # Pass 1: by name. Candidates whose content fits go first, then the longer keyword, then the
-    # bigger file (the real 录像 beats a short clip named 视频; a stray 材料.bin does not take the
-    # place of 相关材料.zip).
-    order = sorted(files, key=lambda f: -f[2])
-    candidates = sorted(((fits(it["key"], kind), _keyword_score(path, it), size, path, it["key"])
-                         for path, kind, size in files for it in items if not it.get("rest")),
-                        key=lambda c: (c[0], c[1], c[2]), reverse=True)
-    for fit, score, _, path, key in candidates:
-        if score and path not in result and can_take(key):
-            result[path] = key
-            taken[key].append(path)
-    rest = _rest_key(items)
-    for path, _, _ in files:
-        # A file named for the catch-all item (资源…) stays there rather than fill a gap by content.
-        if path not in result and rest and _keyword_score(path.split("/")[-1], by_key[rest]):
-            result[path] = rest
-    # Pass 2: by content, for required items still empty.
-    for path, kind, _ in order:
-        if path in result:
-            continue
-        for it in items:
-            if not it.get("rest") and not taken[it["key"]] and accepted[it["key"]] is not None \
-                    and kind in accepted[it["key"]]:
-                result[path] = it["key"]
-                taken[it["key"]].append(path)
-                break
-    for path, _, _ in files:
-        result.setdefault(path, rest)
-    return result
-
-
-def _rest_key(items: list[dict]) -> str | None:
-    return next((it["key"] for it in items if it.get("rest")), None)

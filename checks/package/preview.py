@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
-from checks.package.layout import analyse_layout, classify
+from checks.package.items import classify
+from checks.package.layout import analyse_layout
 from checks.rules import load_rules
 from checks.sniff import KIND_EXTENSIONS
 from checks.sources import is_noise
