@@ -66,7 +66,7 @@ def _check_submission(sub, rules, project, subtype, progress, upload_type) -> Re
     by_key = {it["key"]: it for it in items}
     sizes = {e.path: e.size for e in sub.entries}
     if sub.ignored:
-        shown = "、".join(p.rsplit("/", 1)[-1] for p in sub.ignored[:5]) + ("等" if len(sub.ignored) > 5 else "")
+        shown = "、".join(p.rstrip("/").rsplit("/", 1)[-1] for p in sub.ignored[:5]) + ("等" if len(sub.ignored) > 5 else "")
         report.add(Finding("file.ignored", INFO, f"已忽略 {len(sub.ignored)} 个系统或 Office 临时文件（{shown}），它们不属于作品。",
                            actual=shown, fix="提交前可删除这些文件；不删除也不影响检查。"))
 

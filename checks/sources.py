@@ -105,6 +105,8 @@ def _add_file(sub: Submission, path: Path, rel: str) -> None:
 
 def _walk_folder(sub: Submission, root: Path, base: Path) -> None:
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        noise = [d for d in dirnames if d.lower() in _NOISE_DIRS]
+        sub.ignored += [(Path(dirpath) / d).relative_to(base).as_posix() + "/" for d in noise]
         dirnames[:] = sorted(d for d in dirnames if d.lower() not in _NOISE_DIRS)
         for name in sorted(filenames):
             full = Path(dirpath) / name

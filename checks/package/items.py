@@ -27,7 +27,7 @@ PRESENT = 1.0            # total evidence from which a file counts as the item
 NAME = 2.0               # a keyword of the item in the file name (+ a little per character)
 HEAD_NOUN = 0.75         # ... standing at the end of the name, where Chinese puts the head noun
 LABEL = 2.5              # a folder (or "资源-" prefix) named for the item
-MARKED_ELSEWHERE = -3.0  # a folder or prefix marks the file as supplementary material
+MARKED_ELSEWHERE = -5.0  # a folder or prefix marks the file as supplementary material
 OTHER_DOCUMENT = -3.0    # the name says it is some other document (获奖证书, 照片 …)
 ONLY_TAKER = 1.0         # the only item of the project that accepts this content
 CONTENT_KIND = 3.0       # content of the kind that is this item's (a spreadsheet for 汇总表)
@@ -179,7 +179,7 @@ class _Evidence:
         out: list[Reason] = []
         groups = self.rules["kind_groups"]
         if rec.get("kinds") and any(f.kind in groups.get(g, ()) for g in rec["kinds"]):
-            out.append(Reason("content", f"内容是{_label(f.kind)}", CONTENT_KIND))
+            out.append(Reason("content", f"内容是 {_label(f.kind)}", CONTENT_KIND))
         facts = f.facts or {}
         if not facts:
             return out
@@ -286,8 +286,8 @@ def _why(item: dict, reasons: list[Reason], wrong_format: bool, is_rest: bool) -
         return f"按名称识别为：{name}（{'；'.join(r.text for r in positive[:2])}），但文件格式不符"
     if not positive:
         return f"归入：{name}（其余文件）" if is_rest else f"识别为：{name}"
-    lead = positive[0].source
-    return f"按{_SOURCE_ZH[lead]}识别为：{name}（{'；'.join(r.text for r in positive[:3])}）"
+    sources = [src for src in ("content", "name", "folder") if any(r.source == src for r in positive)] or ["kind"]
+    return f"按{'和'.join(_SOURCE_ZH[src] for src in sources)}识别为：{name}（{'；'.join(r.text for r in positive[:3])}）"
 
 
 def _nearest(files, item, scores, fits, ev) -> tuple[str, str] | None:

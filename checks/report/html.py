@@ -82,6 +82,7 @@ class ItemRow:
     required: bool
     files: list[str]
     findings: list[Finding] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)      # per file: how it was recognised
 
     @property
     def icon(self) -> str:
@@ -106,7 +107,8 @@ def item_rows(report: Report, display: Display = _same) -> list[ItemRow]:
             status = OPTIONAL
         else:
             status = WARNING if w == WARNING else OK
-        rows.append(ItemRow(status, it.name, it.formats, it.required, [display(p) for p in it.files], fs))
+        rows.append(ItemRow(status, it.name, it.formats, it.required, [display(p) for p in it.files], fs,
+                            [it.why.get(p, "") for p in it.files]))
     return rows
 
 
@@ -240,7 +242,7 @@ def render_html(report: Report, display: Display = _same, title: str | None = No
         for r in rows:
             req = "" if r.required else "（可选）"
             out.append(f"<tr><td>{r.icon}</td><td>{_e(r.name)}{req}</td><td>{_e(r.formats)}</td>"
-                       f"<td>{_e(r.state)}</td><td>{'<br>'.join(_e(p) for p in r.files) or '—'}</td></tr>")
+                       f"<td>{_e(r.state)}</td><td>{_files_cell(r) or '—'}</td></tr>")
         out.append("</table>")
     out.append("<h2>逐项检查结果</h2>")
     for g in finding_groups(report, display):
@@ -261,8 +263,12 @@ def render_html(report: Report, display: Display = _same, title: str | None = No
     return "\n".join(out)
 
 
+def _files_cell(r: ItemRow) -> str:
+    return "<br>".join(_e(p) + (f"<div class='meta'>{_e(w)}</div>" if w else "") for p, w in zip(r.files, r.why))
+
+
 def render_xlsx(report: Report, display: Display = _same) -> bytes:
-    """The findings and video facts as an Excel workbook (two sheets)."""
+    """The findings, the checklist with how each file was recognised, and the video facts as an Excel workbook."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -289,6 +295,15 @@ def render_xlsx(report: Report, display: Display = _same) -> bytes:
     for row in ws.iter_rows(min_row=5):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
+    rows = item_rows(report, display)
+    if rows:
+        ws2 = wb.create_sheet("报送内容")
+        ws2.append(["材料", "要求格式", "状态", "对应文件", "识别依据"])
+        for r in rows:
+            for p, w in zip(r.files, r.why) if r.files else [("", "")]:
+                ws2.append([r.name + ("" if r.required else "（可选）"), r.formats, r.state, p, w])
+        for col, width in zip("ABCDE", (24, 30, 14, 40, 60)):
+            ws2.column_dimensions[col].width = width
     vids = video_rows(report, display)
     if vids:
         vs = wb.create_sheet("视频参数")

@@ -132,6 +132,9 @@ def test_report_of_a_good_package_passes_with_every_item_ticked(tmp_path):
     assert at.success[0].value.startswith("**通过")
     checklist = next(m.value for m in at.markdown if "案例信息表（附件4）" in m.value)
     assert checklist.count("- :green[:material/check_circle:]") == len(report.items) == 4
+    # Each ticked item says how its file was recognised.
+    assert "案例信息表.pdf · :gray[按" in checklist and "识别为：案例信息表（附件4）" in checklist
+    assert any("学校：XX市第一实验小学" in c.value and "作者：张三" in c.value for c in at.caption)
 
 
 def test_report_html_is_standalone_and_names_the_fix(tmp_path):

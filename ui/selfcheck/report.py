@@ -56,9 +56,7 @@ def render_report(report: Report, root: str | None = None, names: list[str] | No
     rows = item_rows(report, lambda p: display(p).rsplit("/", 1)[-1])
     if rows:
         st.markdown("#### 报送内容清单")
-        st.markdown("\n".join(
-            f"- {badge(r.status)} **{r.name}**{'' if r.required else '（可选）'}：{r.state}"
-            f"{'（' + '、'.join(r.files) + '）' if r.files else '，要求 ' + r.formats}" for r in rows))
+        st.markdown("\n".join(_item_line(r) for r in rows))
 
     st.markdown("#### 逐个文件")
     for g in finding_groups(report, display):
@@ -76,14 +74,23 @@ def render_report(report: Report, root: str | None = None, names: list[str] | No
     _downloads(report, display)
 
 
-_PACKAGE_LABELS = {"stage": "学段", "school_and_name": "学校和姓名", "level2": "项目文件夹", "title": "作品名称"}
+def _item_line(r) -> str:
+    head = f"- {badge(r.status)} **{r.name}**{'' if r.required else '（可选）'}：{r.state}"
+    if not r.files:
+        return head + "，要求 " + r.formats
+    # How each file was recognised, so a teacher sees what was taken for what.
+    return head + "".join(f"\n    - {p}" + (f" · :gray[{w}]" if w else "") for p, w in zip(r.files, r.why))
+
+
+_PACKAGE_LABELS = {"stage": "学段", "school": "学校", "authors": "作者", "level2": "项目文件夹", "title": "作品名称"}
 
 
 def _package_line(package: dict | None) -> None:
     """What the engine read from the folder names, so a teacher sees how the tree was understood."""
     if not package:
         return
-    parts = [f"{label}：{package[k]}" for k, label in _PACKAGE_LABELS.items() if package.get(k)]
+    parts = [f"{label}：{'、'.join(v) if isinstance(v, list) else v}"
+             for k, label in _PACKAGE_LABELS.items() if (v := package.get(k))]
     if parts:
         st.caption("文件夹识别结果 · " + " · ".join(parts))
 
