@@ -50,7 +50,7 @@ _RSS_PROBE = (
     "def _report():\n"
     "    hwm = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
     "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "    from checks import media_facts\n"
+    "    from checks.media import facts as media_facts\n"
     "    w = media_facts._WORKER\n"
     "    if w is not None and w._pid:\n"          # the long-lived parse worker: its own high-water mark
     "        kids = int(open(f'/proc/{w._pid}/status').read().split('VmHWM:')[1].split()[0])\n"

@@ -1,4 +1,4 @@
-"""`python -m checks PATH [PATH ...] [--project KEY] [--json]` — the batch check (contest-rules.md).
+"""`python -m checks PATH [PATH ...] [--project KEY] [--json]` — the batch check (README, docs/rules.md).
 
 Exit status: 0 pass, 1 fail, 2 unusable arguments or a missing path.
 """

@@ -1,6 +1,6 @@
 """The one shape every check reports in: a Finding, and a Report that gathers them.
 
-Rule ids are public API (see contest-rules.md); the JSON produced by Report.to_dict() is the
+Rule ids are public API (see docs/rules.md); the JSON produced by Report.to_dict() is the
 batch command's contract, so extra detail lives under keys the contract does not forbid.
 """
 from __future__ import annotations

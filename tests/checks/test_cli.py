@@ -1,4 +1,4 @@
-"""The batch command line, exactly as contest-rules.md fixes it."""
+"""The batch command line, exactly as the README fixes it (exit codes, JSON shape, Chinese report)."""
 from __future__ import annotations
 
 from samplegen.media import make_video
