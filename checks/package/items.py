@@ -38,7 +38,7 @@ DURATION = 2.0           # a recording's length within the item's range
 MAX_CANDIDATES = 6       # per single-file item in the exact search
 
 _NAME_TAIL = re.compile(r"[\s\-_—－·.（）()\[\]【】0-9０-９一二三四五六七八九十上中下终定稿修改版最新final]*$", re.I)
-_PREFIX = re.compile(r"^([\u4e00-\u9fffA-Za-z]{1,6})\s*[-_—－:：]\s*")
+_PREFIX = re.compile(r"^(?:[0-9]+[.、_\-\s]*)?([\u4e00-\u9fffA-Za-z]{1,6})\s*[-_—－:：]\s*")
 
 
 @dataclass
@@ -159,10 +159,11 @@ class _Evidence:
             labels.append((m.group(1), "prefix"))
         for label, where in labels:
             place = f"位于“{label}”文件夹" if where == "folder" else f"文件名以“{label}”开头"
+            source = "folder" if where == "folder" else "name"
             if _keyword_in(norm(label), item):
-                out.append(Reason("folder", place, LABEL))
+                out.append(Reason(source, place, LABEL))
             elif not item.get("rest") and any(mk in norm(label) for mk in self.markers):
-                out.append(Reason("folder", f"{place}，属于资源材料", MARKED_ELSEWHERE))
+                out.append(Reason(source, f"{place}，属于资源材料", MARKED_ELSEWHERE))
         if not item.get("rest") and not kw and any(o in stem for o in self.others):
             word = next(o for o in self.others if o in stem)
             out.append(Reason("name", f"名称表明是“{word}”", OTHER_DOCUMENT))
