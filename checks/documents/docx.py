@@ -22,6 +22,7 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024     # document.xml after inflation
 MAX_PART_BYTES = 16 * 1024 * 1024         # styles, footnotes, endnotes, relationships
 MAX_ZIP_ENTRIES = 20000
 SHORT_HEADING_CHARS = 40                  # a bold or table-cell "heading" longer than this is prose
+MAX_TABLE_CELLS = 1000                    # short cells kept as facts (template tables' labels)
 
 W_NS = {"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
         "http://purl.oclc.org/ooxml/wordprocessingml/main"}          # transitional, strict
@@ -446,6 +447,8 @@ class _Reader:
             h = self._heading(p)
             if h:
                 headings.append(h)
+        cells = (" ".join(p.text.split()) for p in self.paras if p.where == "table")
+        table_cells = [c for c in cells if c and len(c) <= SHORT_HEADING_CHARS][:MAX_TABLE_CELLS]
         words = sum(word_count(t) for t in paragraphs)
         chars = sum(char_count(t) for t in paragraphs)
         return {
@@ -455,6 +458,7 @@ class _Reader:
             "word_count": words,
             "char_count": chars,
             "tables": self.tables,
+            "table_cells": table_cells,
             "images": self.images,
             "textbox_paragraphs": sum(1 for p in self.paras if p.where == "textbox"),
             "notes_paragraphs": sum(1 for p in self.paras if p.where in ("footnote", "endnote")),
