@@ -27,7 +27,8 @@ HEADING_STYLES = ("heading", "heading_cn", "based", "outline", "bold", "bold_sty
 
 def make_docx(path, title: str | None = None, sections: Sequence[tuple[str, str]] = (),
               heading_style: str = "heading", extra_paragraphs: Iterable[str] = (),
-              textbox_text: str | None = None, footnote: str | None = None) -> Path:
+              textbox_text: str | None = None, footnote: str | None = None,
+              table_rows: Sequence[Sequence[str]] = ()) -> Path:
     """A .docx with `sections` as (heading, body) pairs, headings made the way `heading_style` says:
 
     heading     built-in "Heading 1" (styleId Heading1)
@@ -38,6 +39,8 @@ def make_docx(path, title: str | None = None, sections: Sequence[tuple[str, str]
     bold_style  a short line in a custom bold (non-heading) paragraph style
     numbered    plain text with typed numbering "一、…"
     table       a two-column table: heading in the first column, body in the second
+
+    table_rows  a template table put first (e.g. 授课班级 | 22级数控1班 | 授课时间 | 第3周)
     """
     if heading_style not in HEADING_STYLES:
         raise ValueError(f"heading_style must be one of {HEADING_STYLES}")
@@ -47,6 +50,12 @@ def make_docx(path, title: str | None = None, sections: Sequence[tuple[str, str]
         p.add_run(title).bold = True
         p.alignment = 1
     style = _prepare_style(doc, heading_style)
+    if table_rows:
+        grid = doc.add_table(rows=0, cols=max(len(r) for r in table_rows))
+        grid.style = "Table Grid"
+        for row in table_rows:
+            for cell, text in zip(grid.add_row().cells, row):
+                cell.text = text
     if heading_style == "table" and sections:
         table = doc.add_table(rows=0, cols=2)
         table.style = "Table Grid"

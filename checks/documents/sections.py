@@ -53,7 +53,7 @@ def _canon_word(word: str) -> str:
 
 @dataclass
 class _Candidate:
-    text: str          # as written, spaces collapsed
+    text: str          # as written, spaces collapsed, typed numbering dropped
     title: str         # canonical text that may hold a section name ("" if prose)
     whole: str         # the whole canonical label (before a colon), for short aliases
     where: str         # 'heading' (a docx heading or table cell) or 'line'
@@ -69,7 +69,7 @@ def _candidate(text: str, where: str, trusted: bool = False) -> _Candidate | Non
         title = c                      # Word (or the teacher's numbering/bold) already says it is a title
     else:
         title = head if 0 < len(head) <= HEADING_CHARS and not _PROSE.search(head) else ""
-    return _Candidate(shown, title, head, where)
+    return _Candidate(strip_numbering(shown) or shown, title, head, where)
 
 
 def _candidates(facts: dict[str, Any], kind: str) -> tuple[list[_Candidate], list[str], bool]:
