@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from checks.documents.legacy import PASSWORD_MESSAGE
 from checks.documents.sections import match_sections
 from checks.documents.wordcount import word_count
 from checks.findings import ERROR, INFO, WARNING, Finding
@@ -31,7 +32,6 @@ _WHAT_IT_IS = {
     "pdf": "这是 PDF 文件",
 }
 SAVE_AS_DOCX = "用 Word 或 WPS 打开后 另存为 .docx（文件类型选“Word 文档(*.docx)”）"
-PASSWORD_MESSAGE = "文件设置了打开密码，评审无法打开；请取消密码后重新保存"
 
 
 def judge_document(facts: dict[str, Any], kind: str, item_spec: dict[str, Any], path: str | None,
@@ -46,7 +46,7 @@ def judge_document(facts: dict[str, Any], kind: str, item_spec: dict[str, Any], 
     out: list[Finding] = []
 
     if facts.get("encrypted") and kind != "pdf":
-        return [Finding("file.readable", ERROR, PASSWORD_MESSAGE + "。", path=path, item=key,
+        return [Finding("file.readable", ERROR, PASSWORD_MESSAGE, path=path, item=key,
                         expected="无密码的 Word 文件", actual="设置了打开密码",
                         fix="在 Word 中“文件→信息→保护文档→用密码进行加密”清空密码（WPS：“文件→文档加密”），保存后重新提交。")]
     if kind == "pdf" and facts.get("needs_password"):
