@@ -86,6 +86,7 @@ class Story(NamedTuple):
 
 
 _F_ENCRYPTED, _F_WHICH_TABLE = 0x0100, 0x0200
+MAX_PIECES = 100_000                 # real documents have hundreds; more is a hostile file
 _FC_CLX_PAIR = 33                    # index of fcClx/lcbClx in FibRgFcLcb97
 _COMPRESSED = 0x40000000
 # Characters of the text stream that are marks, not text (MS-DOC 2.8).
@@ -126,7 +127,8 @@ def word97_text(data: bytes) -> Story | None:
     text_cp, ftn, hdd, mcr, atn, edn, txbx = ccp
     # CP order of the stories: main, footnotes, headers, macro, comments, endnotes, text boxes.
     start_edn = text_cp + ftn + hdd + mcr + atn
-    wanted = [(0, text_cp + ftn), (start_edn, start_edn + edn + txbx)]
+    wanted = [(a, min(b, a + 2 * MAX_TEXT_CHARS))
+              for a, b in ((0, text_cp + ftn), (start_edn, start_edn + edn + txbx))]
     raw = "\n".join(_cp_text(wd, pieces, a, b) for a, b in wanted if b > a)
     return Story(_tidy(_strip_marks(raw)) or None, False)
 
@@ -141,7 +143,7 @@ def _pieces(clx: bytes) -> list[tuple[int, int, int, bool]] | None:
     lcb = struct.unpack_from("<I", clx, i + 1)[0]
     plc = clx[i + 5:i + 5 + lcb]
     n = (len(plc) - 4) // 12
-    if n <= 0:
+    if not 0 < n <= MAX_PIECES:
         return None
     cps = struct.unpack_from(f"<{n + 1}I", plc, 0)
     out = []

@@ -93,3 +93,14 @@ def test_a_single_page_keeps_its_header_but_not_its_page_number(tmp_path):
 def test_page_number_shapes():
     assert all(is_page_number(s) for s in ["3", "— 3 —", "第3页", "第 3 页，共 10 页", "3 / 10", "p. 3"])
     assert not any(is_page_number(s) for s in ["2024年", "第三章", "3. 教学目标", "共计 3 个环节"])
+
+
+def test_tables_footnotes_and_text_boxes_count_in_a_doc_as_in_the_docx(tmp_path):
+    from samplegen.docs import make_docx
+    src = make_docx(tmp_path / "报告.docx", sections=[("基本情况", "本校位于城区，有教师120人。")],
+                    table_rows=[["授课班级", "22级数控1班"]], footnote="数据来自2023年统计。",
+                    textbox_text="文本框里的话")
+    doc = libreoffice_convert(src, "doc")[0]
+    d, old = facts_of(src, "docx"), facts_of(doc, "doc")
+    assert d["word_count"] == old["word_count"] == 48
+    assert "数据来自2023年统计。" in old["text"] and "文本框里的话" in old["text"]
