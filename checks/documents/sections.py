@@ -15,9 +15,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.documents.docx import strip_numbering
+from checks.documents.docx import numbering_level, strip_numbering
 
 HEADING_CHARS = 30            # a line (or the label before its colon) longer than this is prose
+NUMBERED_TITLE_CHARS = 40     # as the .docx inspector's numbered headings
 SHORT_ALIAS_CHARS = 2         # aliases this short ("学情", "教材") count only as a whole label
 NEAR_HOWS = ("alias", "parts", "table")   # accepted near matches, shown to the teacher
 
@@ -26,6 +27,7 @@ _SPACES = re.compile(r"[\s\u3000]+")
 # After NFKC: full-width ，；！？ are ASCII; a line holding any of these is prose, not a title.
 _PROSE = re.compile(r"[。,;!?]")
 _TOKENS = re.compile(r"[\s:|｜]+")
+_CLAUSE_END = re.compile(r"[。,;!?、]\s*$")
 
 
 @dataclass
@@ -65,11 +67,19 @@ def _candidate(text: str, where: str, trusted: bool = False) -> _Candidate | Non
         return None
     c = canon(shown)
     head = c.split(":", 1)[0]
+    if not trusted and where == "line" and _numbered_title(shown):
+        trusted = True                 # "（一）聚焦课堂，深化过程与举措" in a PDF or .doc
     if trusted and len(c) <= 2 * HEADING_CHARS:
         title = c                      # Word (or the teacher's numbering/bold) already says it is a title
     else:
         title = head if 0 < len(head) <= HEADING_CHARS and not _PROSE.search(head) else ""
     return _Candidate(strip_numbering(shown) or shown, title, head, where)
+
+
+def _numbered_title(text: str) -> bool:
+    """A typed-numbered short line that does not end like a sentence or a clause."""
+    return (len(text) <= NUMBERED_TITLE_CHARS and numbering_level(text) is not None
+            and not _CLAUSE_END.search(unicodedata.normalize("NFKC", text)))
 
 
 def _candidates(facts: dict[str, Any], kind: str) -> tuple[list[_Candidate], list[str], bool]:

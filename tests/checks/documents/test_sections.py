@@ -136,6 +136,14 @@ def test_a_sentence_that_mentions_a_section_is_not_one_pdf(tmp_path):
     assert m.missing == ["教学目标"]
 
 
+def test_numbered_titles_with_a_comma_in_a_pdf(tmp_path):
+    lines = ["一、基本情况", BODY, "（二）聚焦课堂，深化过程与举措", BODY, "三、经验与成效", BODY,
+             "1. 学生在活动中体会特色与创新，", BODY]
+    m = match_sections(pdf(make_text_pdf(tmp_path / "a.pdf", lines)), "pdf", TRAINING, CATALOGUE)
+    assert m.found["过程与举措"] == "聚焦课堂,深化过程与举措"
+    assert m.missing == ["特色与创新"]                 # a numbered clause ending in a comma is prose
+
+
 def test_short_aliases_count_only_as_a_whole_label(tmp_path):
     sections = VOC_INTRO["doc"]["sections"]
     base = [f"{s}：某某" for s in sections if s != "选用教材"]
