@@ -213,3 +213,18 @@ def test_catalogue_mistakes_are_named_with_their_line(tmp_path, old, new, says):
     with pytest.raises(RulesError) as e:
         load_rules(p)
     assert says in str(e.value) and f"第 {line} 行" in str(e.value)
+
+
+ITEMS = [TRAINING_INTRO, VOC_INTRO, VOC_PLAN]
+ALIASES = [(it["key"] + "/" + s, it, s, a) for it in ITEMS for s in it["doc"]["sections"]
+           for a in CATALOGUE[s].get("aliases", [])]
+
+
+@pytest.mark.parametrize("where, spec, section, alias", ALIASES, ids=[a[0] + ":" + a[3] for a in ALIASES])
+def test_every_alias_finds_its_section_and_no_other(tmp_path, where, spec, section, alias):
+    """Each alias, as a teacher's bold title (or a label line when it is a short word), stands for
+    its own section only, so aliases of one document never collide."""
+    title = f"{alias}：某某" if len(alias) <= 2 else alias
+    f = docx(make_docx(tmp_path / "a.docx", heading_style="bold", sections=[(title, BODY)]))
+    m = match_sections(f, "docx", spec["doc"]["sections"], CATALOGUE)
+    assert m.found == {section: title.replace("：", ":")} and m.how == {section: "alias"}
