@@ -113,6 +113,17 @@ def test_vocational_case_intro_as_a_form_table(tmp_path):
     assert m.found["选用教材"] == "教材"
 
 
+def test_the_engine_judges_with_the_catalogue(tmp_path):
+    from checks import check_paths
+    rows = [["授课班级", "22级数控1班", "授课时间", "第3周"], ["授课地点", "实训室", "学时", "2"]]
+    heads = ["教材分析", "学生分析", "教学目的", "教法学法", "教学过程", "教学反思"]
+    p = make_docx(tmp_path / "教案.docx", table_rows=rows, heading_style="bold", sections=[(h, BODY) for h in heads])
+    report = check_paths([p], project="vocational_practice")
+    mine = [f for f in report.findings if f.path == "教案.docx"]
+    assert [(f.rule, f.level) for f in mine] == [("doc.sections", "info")]
+    assert "“学生分析”按“学情分析”识别" in mine[0].message
+
+
 # --- not every mention is a section --------------------------------------------------------------
 
 PROSE = ("本课的教学目标是让学生掌握零件图的识读方法，能够独立完成简单零件的测绘，"
