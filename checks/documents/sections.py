@@ -109,49 +109,61 @@ def _holds(cand: _Candidate, word: str) -> bool:
 
 def match_sections(facts: dict[str, Any], kind: str, sections: list[str],
                    catalogue: dict[str, Any] | None) -> SectionMatch:
-    """Find each required section in a document's facts (docx facts, or any facts with `text`)."""
+    """Find each required section in a document's facts (docx facts, or any facts with `text`).
+
+    Names and aliases are looked for first; a title they claim is not used again for another
+    section's `parts` ("特色做法" is 特色与创新, not a 做法 of 过程与举措)."""
     catalogue = catalogue or {}
     required = [str(s) for s in sections]
     cands, raw, readable = _candidates(facts, kind)
-    m = SectionMatch(readable=readable)
-    tokens: set[str] | None = None
+    hits: dict[str, tuple[str, str]] = {}
+    claimed: set[str] = set()          # titles (as written) a name or an alias took
     for section in required:
         entry = catalogue.get(section) or {}
-        hit = _find_name(cands, _canon_word(section))
-        if hit:
-            m.found[section], m.how[section] = hit.text, ("heading" if hit.where == "heading" else "line")
+        at = _find_name(cands, _canon_word(section))
+        how = "heading" if at is not None and cands[at].where == "heading" else "line"
+        if at is None:
+            words = [_canon_word(a) for a in entry.get("aliases") or []]
+            at = next((i for w in words for i, c in enumerate(cands) if _holds(c, w)), None)
+            how = "alias"
+        if at is not None:
+            hits[section] = (cands[at].text, how)
+            claimed.add(cands[at].text)
+    tokens: set[str] | None = None
+    for section in required:
+        if section in hits:
             continue
-        hit = next((c for a in entry.get("aliases") or [] for c in cands if _holds(c, _canon_word(a))), None)
-        if hit:
-            m.found[section], m.how[section] = hit.text, "alias"
-            continue
+        entry = catalogue.get(section) or {}
         groups = [[_canon_word(w) for w in g] for g in entry.get("parts") or []]
-        hit = next((c for c in cands if groups and c.title
-                    and all(any(w in c.title for w in g) for g in groups)), None) if groups else None
-        if hit:
-            m.found[section], m.how[section] = hit.text, "parts"
+        at = next((i for i, c in enumerate(cands) if groups and c.title and c.text not in claimed
+                   and all(any(w in c.title for w in g) for g in groups)), None)
+        if at is not None:
+            hits[section] = (cands[at].text, "parts")
             continue
         labels = [_canon_word(w) for w in entry.get("labels") or []]
         if labels:
-            if tokens is None:
-                tokens = _label_tokens(raw)
+            tokens = _label_tokens(raw) if tokens is None else tokens
             seen = [w for w in dict.fromkeys(labels) if w in tokens]
             if len(seen) >= int(entry.get("min_labels") or 1):
-                m.found[section], m.how[section] = "、".join(seen[:5]), "table"
-                continue
-        m.missing.append(section)
+                hits[section] = ("、".join(seen[:5]), "table")
+    m = SectionMatch(readable=readable)
+    for section in required:
+        if section in hits:
+            m.found[section], m.how[section] = hits[section]
+        else:
+            m.missing.append(section)
     m.ratio = len(m.found) / len(required) if required else 1.0
     return m
 
 
-def _find_name(cands: list[_Candidate], name: str) -> _Candidate | None:
+def _find_name(cands: list[_Candidate], name: str) -> int | None:
     """The canonical name itself: a heading or cell first, then any title-like line."""
     best = None
-    for c in cands:
+    for i, c in enumerate(cands):
         if _holds(c, name):
             if c.where == "heading":
-                return c
-            best = best or c
+                return i
+            best = i if best is None else best
     return best
 
 

@@ -69,6 +69,17 @@ def test_reordered_and_joined_parts(tmp_path):
     assert m.found["过程与举措"] == "举措和过程"          # shown without its numbering
 
 
+@pytest.mark.parametrize("style", ["heading", "bold"])
+def test_a_title_claimed_by_one_section_is_no_part_of_another(tmp_path, style):
+    # "特色做法与创新" is 特色与创新 (alias 特色做法); its 做法 must not stand in for 过程与举措
+    heads = ["项目概述", "成效与反思", "特色做法与创新"]
+    f = docx(make_docx(tmp_path / "a.docx", heading_style=style, sections=[(h, BODY) for h in heads]))
+    m = match_sections(f, "docx", TRAINING, CATALOGUE)
+    assert m.missing == ["过程与举措"]
+    assert (m.found["特色与创新"], m.how["特色与创新"]) == ("特色做法与创新", "alias")
+    assert (m.found["经验与成效"], m.how["经验与成效"]) == ("成效与反思", "parts")
+
+
 def test_lesson_plan_pdf_with_aliases_and_a_template_table(tmp_path):
     lines = ["教案", "授课班级 22级数控1班 授课时间 第3周 周二", "授课地点 数控实训室 学时 2",
              "一、教材分析", BODY, "二、学生分析", BODY, "三、教学目的", BODY, "四、教法学法", BODY,
@@ -216,7 +227,7 @@ def _broken_copy(tmp_path, old, new):
 @pytest.mark.parametrize("old, new, says", [
     ("  学情分析:\n", "  学情分折:\n", "'学情分折' 不是任何一项 doc.sections 里的名称"),
     ("    min_labels: 3\n", "    min_labels: 30\n", "min_labels 应在 1 到"),
-    ("    parts: [[过程, 路径, 历程], [举措, 做法, 措施]]\n", "    parts: [过程, 举措]\n", "应为若干组词"),
+    ("    parts: [[特色, 亮点, 创新]]\n", "    parts: [特色, 创新]\n", "应为若干组词"),
     ("    aliases: [学生分析,", "    alias: [学生分析,", "未知的键 'alias'"),
 ])
 def test_catalogue_mistakes_are_named_with_their_line(tmp_path, old, new, says):
