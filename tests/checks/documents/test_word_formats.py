@@ -79,6 +79,17 @@ def test_truncated_docx_sniffs_as_word_and_gets_one_chinese_finding(tmp_path):
     assert "zip" not in shown.lower()
 
 
+def test_a_cut_off_spreadsheet_is_not_taken_for_word(tmp_path):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "汇总表"
+    p = tmp_path / "汇总表.xlsx"
+    wb.save(p)
+    data = p.read_bytes()
+    assert sniff_stream(io.BytesIO(data)) == "xlsx"
+    assert sniff_stream(io.BytesIO(data[: len(data) // 2])) == "zip"
+
+
 def test_a_plain_zip_cut_off_stays_a_zip(tmp_path):
     import zipfile
     buf = io.BytesIO()
