@@ -65,9 +65,10 @@ def numbering_level(text: str) -> int | None:
     return None
 
 
-def strip_numbering(text: str) -> str:
-    """Drop typed numbering and full-width spaces from the start of a heading."""
-    t = unicodedata.normalize("NFKC", text).replace("\u3000", " ").strip()
+def strip_numbering(text: str, normalize: bool = True) -> str:
+    """Drop typed numbering and full-width spaces from the start of a heading (and NFKC-normalise
+    it unless `normalize` is False, to show a teacher's title as written)."""
+    t = (unicodedata.normalize("NFKC", text) if normalize else text).replace("\u3000", " ").strip()
     for _ in range(2):                    # "第一部分 一、…" has two prefixes
         for pat, _level in _NUMBERING:
             m = pat.match(t)

@@ -73,7 +73,7 @@ def _candidate(text: str, where: str, trusted: bool = False) -> _Candidate | Non
         title = c                      # Word (or the teacher's numbering/bold) already says it is a title
     else:
         title = head if 0 < len(head) <= HEADING_CHARS and not _PROSE.search(head) else ""
-    return _Candidate(strip_numbering(shown) or shown, title, head, where)
+    return _Candidate(strip_numbering(shown, normalize=False) or shown, title, head, where)
 
 
 def _numbered_title(text: str) -> bool:
