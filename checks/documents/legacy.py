@@ -103,7 +103,8 @@ def word97_text(data: bytes) -> Story | None:
             if not ole.exists("WordDocument"):
                 return None
             wd = ole.openstream("WordDocument").read()
-            if len(wd) < 0x200 or struct.unpack_from("<H", wd, 0)[0] != 0xA5EC:
+            w_ident, n_fib = struct.unpack_from("<HH", wd, 0) if len(wd) >= 0x200 else (0, 0)
+            if w_ident != 0xA5EC or n_fib < 0xC1:         # not Word 97+ (Word 6/95 has another FIB)
                 return None
             flags = struct.unpack_from("<H", wd, 0x0A)[0]
             if flags & _F_ENCRYPTED:
@@ -115,6 +116,8 @@ def word97_text(data: bytes) -> Story | None:
         csw = struct.unpack_from("<H", wd, 32)[0]
         lw = 34 + 2 * csw + 2
         cslw = struct.unpack_from("<H", wd, lw - 2)[0]
+        if (csw, cslw) != (14, 22):                      # fixed by the format: anything else is junk
+            return None
         # cbMac, lProductCreated, lProductRevised, ccpText, ccpFtn, ccpHdd, ccpMcr, ccpAtn, ccpEdn, ccpTxbx
         ccp = struct.unpack_from("<10i", wd, lw)[3:]
         blob = lw + 4 * cslw + 2
