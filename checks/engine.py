@@ -118,12 +118,9 @@ def _check_submission(sub, rules, project, subtype, progress, upload_type) -> Re
 
 def _section_ratio(facts: dict, kind: str, sections: list[str]) -> tuple[float, list[str]]:
     """Share of an item's required sections this document has (evidence for recognition)."""
-    from checks.documents import rules as doc_rules
-    lines, headings, usable = doc_rules._text_of(facts, kind)
-    if not usable or not sections:
-        return 0.0, []
-    found = [s for s in sections if doc_rules._section_found(s, headings, lines)]
-    return len(found) / len(sections), found
+    from checks.documents.sections import match_sections
+    m = match_sections(facts, kind, sections, load_rules().get("sections"))
+    return (m.ratio if m.readable else 0.0), list(m.found)
 
 
 def _slim(facts: dict | None) -> dict | None:
@@ -275,7 +272,7 @@ def _judge_items(report, proj, items, item_of, kinds, sizes, media_by_item, rule
                 if cand:
                     message = f"未找到“{it['name']}”：《{cand[0].rsplit('/', 1)[-1]}》不像{it['name']}（{cand[1]}）。"
                 report.add(Finding(
-                    "package.required", ERROR, message, item=it["key"], path=cand[0] if cand else None,
+                    "package.required", ERROR, message, item=it["key"],
                     expected=f"{it['name']}（{it['format_text']}）", actual=f"未找到（最接近的是 {cand[0]}）" if cand else "未找到",
                     fix=f"补充{it['name']}；文件名中写明“{it['keywords'][0]}”便于识别。" if it["keywords"] else None))
             elif it.get("note"):

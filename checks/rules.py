@@ -46,7 +46,7 @@ def rules_path() -> Path:
 
 
 # Bump when validation changes, so a cache written by older code is not trusted.
-_SCHEMA_VERSION = "3"
+_SCHEMA_VERSION = "4"
 
 
 def _cache_file(text: bytes) -> Path:
@@ -96,7 +96,8 @@ def validate_rules(data: Any, path: str | Path) -> None:
     top_line = getattr(data, "line", 1)
     if not v.mapping(data, top_line, "文件顶层",
                      {"contest": str, "kind_groups": dict, "stages": list, "video_spec": dict,
-                      "form_fields": dict, "projects": dict}, {"rule_ids": dict, "stage_aliases": dict, "recognition": dict}):
+                      "form_fields": dict, "projects": dict},
+                     {"rule_ids": dict, "stage_aliases": dict, "recognition": dict, "sections": dict}):
         v.raise_if_any()
     groups = data.get("kind_groups", {})
     for name, kinds in groups.items():
@@ -140,7 +141,41 @@ def validate_rules(data: Any, path: str | Path) -> None:
         items = proj.get("items")
         if isinstance(items, list):
             _validate_items(v, items, where, groups)
+    if isinstance(data.get("sections"), dict):
+        _validate_sections(v, data["sections"], projects)
     v.raise_if_any()
+
+
+_SECTION_KEYS = {"aliases": list, "parts": list, "labels": list, "min_labels": int}
+
+
+def _validate_sections(v: Validator, catalogue: LineDict, projects: dict) -> None:
+    """The section catalogue: every entry names a section some item requires, every word is text."""
+    required = {str(s) for proj in projects.values() if isinstance(proj, dict)
+                for it in (proj.get("items") or []) if isinstance(it, dict)
+                for s in ((it.get("doc") or {}).get("sections") or []) if isinstance(it.get("doc"), dict)}
+    for name, entry in catalogue.items():
+        where = f"sections.{name}"
+        line = catalogue.line_of(name)
+        if not v.mapping(entry, line, where, {}, _SECTION_KEYS):
+            continue
+        if str(name) not in required:
+            v.error(line, where, f"{name!r} 不是任何一项 doc.sections 里的名称（写错了吗？）")
+        for key in ("aliases", "labels"):
+            words = entry.get(key)
+            if isinstance(words, list) and not all(isinstance(w, str) and w.strip() for w in words):
+                v.error(entry.line_of(key), f"{where}.{key}", "应为非空文字的列表")
+        parts = entry.get("parts")
+        if isinstance(parts, list) and not (parts and all(
+                isinstance(g, list) and g and all(isinstance(w, str) and w.strip() for w in g) for g in parts)):
+            v.error(entry.line_of("parts"), f"{where}.parts", "应为若干组词，每组是非空文字的列表，如 [[过程], [举措, 做法]]")
+        if "min_labels" in entry:
+            labels = entry.get("labels")
+            n = entry["min_labels"]
+            if not isinstance(labels, list):
+                v.error(entry.line_of("min_labels"), where, "给出 min_labels 时必须同时给出 labels")
+            elif isinstance(n, int) and not 1 <= n <= len(labels):
+                v.error(entry.line_of("min_labels"), where, f"min_labels 应在 1 到 {len(labels)} 之间")
 
 
 def _validate_items(v: Validator, items: LineList, where: str, groups: dict) -> None:

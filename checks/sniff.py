@@ -26,7 +26,8 @@ KIND_LABELS_ZH: dict[str, str] = {
     "docx": "Word 文档（.docx）", "xlsx": "Excel 表格（.xlsx）", "pptx": "PowerPoint 演示文稿（.pptx）",
     "doc": "旧版 Word 文档（.doc）", "xls": "旧版 Excel 表格（.xls）", "ppt": "旧版 PowerPoint 演示文稿（.ppt）",
     "wps": "WPS 文字文档（.wps）", "et": "WPS 表格（.et）", "dps": "WPS 演示（.dps）",
-    "encrypted_office": "设置了密码的 Office 文档", "rtf": "RTF 文档",
+    "encrypted_office": "设置了密码的 Office 文档", "docx_encrypted": "设置了打开密码的 Word 文档",
+    "doc_encrypted": "设置了打开密码的旧版 Word 文档（.doc）", "rtf": "RTF 文档",
     "word_html": "网页格式的 Word 文档（另存为网页/.mht）", "word_xml": "Word 2003 XML 文档",
     "pdf": "PDF 文档", "zip": "ZIP 压缩包", "rar": "RAR 压缩包", "7z": "7z 压缩包",
     "gzip": "gzip 压缩文件", "tar": "tar 归档文件",
@@ -54,6 +55,7 @@ KIND_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "xls": (".xls", ".xlt", ".et"), "et": (".et", ".xls"),
     "ppt": (".ppt", ".pps", ".pot", ".dps"), "dps": (".dps", ".ppt"),
     "encrypted_office": (".docx", ".xlsx", ".pptx", ".doc", ".xls", ".ppt", ".wps", ".et", ".dps"),
+    "docx_encrypted": (".docx", ".docm", ".doc", ".wps"), "doc_encrypted": (".doc", ".wps"),
     "html": (".html", ".htm", ".xhtml", ".mht", ".mhtml", ".shtml"),
     "rtf": (".rtf",), "word_html": (".htm", ".html", ".mht", ".mhtml"), "word_xml": (".xml",),
     "pdf": (".pdf",), "zip": (".zip",), "rar": (".rar",), "7z": (".7z",),
@@ -69,8 +71,11 @@ KIND_EXTENSIONS: dict[str, tuple[str, ...]] = {
 # Formats that are ZIP containers under their own name: not "mislabelled zips".
 _ZIP_BASED = {".epub", ".jar", ".apk", ".odt", ".ods", ".odp", ".ofd", ".xpi", ".whl", ".ipa",
               ".sb3", ".xmind", ".vsdx", ".h5p"}
-# A name hint may only choose between kinds that share one content layout.
-_KINGSOFT = {("doc", ".wps"): "wps", ("xls", ".et"): "et", ("ppt", ".dps"): "dps"}
+# A name hint may only choose between kinds that share one content layout. An encrypted OOXML
+# package does not say what it holds; without a spreadsheet/slides name it is taken as Word.
+_KINGSOFT = {("doc", ".wps"): "wps", ("xls", ".et"): "et", ("ppt", ".dps"): "dps",
+             **{("docx_encrypted", ext): "encrypted_office"
+                for ext in (".xlsx", ".xlsm", ".xls", ".et", ".pptx", ".pptm", ".ppt", ".dps")}}
 
 
 def extension_mismatch(name: str, kind: str) -> str | None:
@@ -114,7 +119,7 @@ def _sniff(f: BinaryIO, head: bytes) -> str:
         return "empty"
     h = head
     if h[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
-        return _zip_kind(f)
+        return _zip_kind(f, h)
     if h[:8] == _OLE_MAGIC:
         return _ole_kind(f, h)
     if h[:7] == b"Rar!\x1a\x07\x00" or h[:8] == b"Rar!\x1a\x07\x01\x00":
@@ -193,10 +198,12 @@ def _is_ts(h: bytes) -> bool:
     return False
 
 
-def _zip_kind(f: BinaryIO) -> str:
+def _zip_kind(f: BinaryIO, head: bytes) -> str:
     try:
         stats = central_dir_stats(f)
-        if stats is None or stats[0] > MAX_MEMBERS or stats[1] > MAX_CENTRAL_DIR:
+        if stats is None:
+            return _office_by_local_headers(head)   # end record gone: a cut-off upload or copy
+        if stats[0] > MAX_MEMBERS or stats[1] > MAX_CENTRAL_DIR:
             return "zip"
         f.seek(0)
         with zipfile.ZipFile(f) as zf:
@@ -205,7 +212,7 @@ def _zip_kind(f: BinaryIO) -> str:
             mimetype = _small_member(zf, names, "mimetype").strip()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
             UnicodeDecodeError, zipfile.LargeZipFile, struct.error):
-        return "zip"
+        return _office_by_local_headers(head)
     if b"wordprocessingml" in ctypes or b"ms-word" in ctypes or "word/document.xml" in names:
         return "docx"
     if b"spreadsheetml" in ctypes or b"ms-excel" in ctypes or "xl/workbook.xml" in names:
@@ -256,8 +263,37 @@ def _zip_container_kind(names: set[str], mimetype: bytes) -> str:
     return "zip"
 
 
+_LOCAL_HEADER = re.compile(rb"PK\x03\x04")
+# Only Word: a damaged .docx gets its own clear finding from the docx reader, while nothing reads
+# spreadsheets or slides yet, so a cut-off .xlsx/.pptx stays "zip" (its name mismatch is reported).
+_OOXML_MAIN = (("word/", "docx"),)
+
+
+def _office_by_local_headers(head: bytes) -> str:
+    """A ZIP without a usable central directory: its local headers still name the parts, and
+    [Content_Types].xml beside word/… says it is a (damaged) Word file, not an archive."""
+    names = set()
+    for m in _LOCAL_HEADER.finditer(head):
+        at = m.start()
+        if at + 30 > len(head):
+            break
+        n = struct.unpack("<H", head[at + 26:at + 28])[0]
+        if 0 < n <= 256 and at + 30 + n <= len(head):
+            names.add(head[at + 30:at + 30 + n].decode("utf-8", "replace"))
+    if "[Content_Types].xml" in names:
+        for prefix, kind in _OOXML_MAIN:
+            if any(n.startswith(prefix) for n in names):
+                return kind
+    return "zip"
+
+
 def ole_stream_names(f: BinaryIO, header: bytes) -> set[str]:
     """Names in an OLE2 (compound file) directory, following only the directory's FAT chain."""
+    return set(ole_directory(f, header))
+
+
+def ole_directory(f: BinaryIO, header: bytes) -> dict[str, tuple[int, int]]:
+    """Stream name -> (start sector, size) of an OLE2 directory, following only its FAT chain."""
     shift = struct.unpack("<H", header[30:32])[0]
     if shift not in (9, 12):
         return set()
@@ -292,7 +328,7 @@ def ole_stream_names(f: BinaryIO, header: bytes) -> set[str]:
             cache[idx] = struct.unpack(f"<{per}I", block)
         return cache[idx][s % per]
 
-    names: set[str] = set()
+    names: dict[str, tuple[int, int]] = {}
     sec, visited = first_dir, set()
     while sec < 0xFFFFFFFA and sec not in visited and len(visited) < _MAX_OLE_SECTORS:
         visited.add(sec)
@@ -304,24 +340,42 @@ def ole_stream_names(f: BinaryIO, header: bytes) -> set[str]:
             e = block[off:off + 128]
             n = struct.unpack("<H", e[64:66])[0]
             if e[66] in (1, 2, 5) and 2 <= n <= 64:
-                names.add(e[:n - 2].decode("utf-16-le", "replace"))
+                start, size = struct.unpack("<IQ", e[116:128])
+                names.setdefault(e[:n - 2].decode("utf-16-le", "replace"), (start, size))
         sec = next_sector(sec)
     return names
+
+
+_F_ENCRYPTED = 0x0100                   # FibBase flags: the document has an open password
 
 
 def _ole_kind(f: BinaryIO, head: bytes) -> str:
     if len(head) < 512:
         return "unknown"
-    names = ole_stream_names(f, head)
+    names = ole_directory(f, head)
     if "EncryptedPackage" in names:
-        return "encrypted_office"        # a password-protected .docx/.xlsx/.pptx
+        return "docx_encrypted"          # a password-protected .docx (or .xlsx/.pptx: see _KINGSOFT)
     if "WordDocument" in names:
-        return "doc"
+        return "doc_encrypted" if _word_fib_encrypted(f, head, *names["WordDocument"]) else "doc"
     if "Workbook" in names or "Book" in names:
         return "xls"
     if "PowerPoint Document" in names:
         return "ppt"
     return "unknown"
+
+
+def _word_fib_encrypted(f: BinaryIO, head: bytes, start: int, size: int) -> bool:
+    """fEncrypted of the FIB at the start of the WordDocument stream (one sector read). A stream
+    under the mini-stream cutoff is not a real Word document; it is left to the reader."""
+    ss = 1 << struct.unpack("<H", head[30:32])[0]
+    cutoff = struct.unpack("<I", head[56:60])[0]
+    if size < max(cutoff, 12) or start >= 0xFFFFFFFA:
+        return False
+    f.seek((start + 1) * ss)
+    fib = f.read(12)
+    if len(fib) < 12 or struct.unpack("<H", fib[:2])[0] != 0xA5EC:
+        return False
+    return bool(struct.unpack("<H", fib[10:12])[0] & _F_ENCRYPTED)
 
 
 _WORD_HTML = (b"urn:schemas-microsoft-com:office:word", b"progid content=word.document",

@@ -6,7 +6,10 @@ that follows the format's published description), so the checks are tested on ge
 from __future__ import annotations
 
 import io
+import shutil
 import struct
+import subprocess
+import tempfile
 import zlib
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -27,7 +30,8 @@ HEADING_STYLES = ("heading", "heading_cn", "based", "outline", "bold", "bold_sty
 
 def make_docx(path, title: str | None = None, sections: Sequence[tuple[str, str]] = (),
               heading_style: str = "heading", extra_paragraphs: Iterable[str] = (),
-              textbox_text: str | None = None, footnote: str | None = None) -> Path:
+              textbox_text: str | None = None, footnote: str | None = None,
+              table_rows: Sequence[Sequence[str]] = ()) -> Path:
     """A .docx with `sections` as (heading, body) pairs, headings made the way `heading_style` says:
 
     heading     built-in "Heading 1" (styleId Heading1)
@@ -38,6 +42,8 @@ def make_docx(path, title: str | None = None, sections: Sequence[tuple[str, str]
     bold_style  a short line in a custom bold (non-heading) paragraph style
     numbered    plain text with typed numbering "一、…"
     table       a two-column table: heading in the first column, body in the second
+
+    table_rows  a template table put first (e.g. 授课班级 | 22级数控1班 | 授课时间 | 第3周)
     """
     if heading_style not in HEADING_STYLES:
         raise ValueError(f"heading_style must be one of {HEADING_STYLES}")
@@ -47,6 +53,12 @@ def make_docx(path, title: str | None = None, sections: Sequence[tuple[str, str]
         p.add_run(title).bold = True
         p.alignment = 1
     style = _prepare_style(doc, heading_style)
+    if table_rows:
+        grid = doc.add_table(rows=0, cols=max(len(r) for r in table_rows))
+        grid.style = "Table Grid"
+        for row in table_rows:
+            for cell, text in zip(grid.add_row().cells, row):
+                cell.text = text
     if heading_style == "table" and sections:
         table = doc.add_table(rows=0, cols=2)
         table.style = "Table Grid"
@@ -160,10 +172,24 @@ def _add_footnote(doc, host_paragraph, text: str) -> None:
 _WORD_UNITS = list("信息化教学实施报告围绕课程目标展开") + ["，", "PPT"] + list("课堂互动") + ["。", "AI"]
 
 
-def make_docx_words(path, n_words: int, title: str | None = None) -> Path:
-    """A .docx whose Word 字数 is exactly `n_words` (title included when given)."""
+def make_docx_words(path, n_words: int, title: str | None = None, header: str | None = None,
+                    page_numbers: bool = False) -> Path:
+    """A .docx whose Word 字数 is exactly `n_words` (title included when given). `header` is a
+    running header and `page_numbers` a footer "第 N 页 共 M 页" made of PAGE/NUMPAGES fields, on
+    every page: Word does not count either."""
     from checks.documents.wordcount import word_count
     doc = Document()
+    if header:
+        doc.sections[0].header.paragraphs[0].text = header
+    if page_numbers:
+        foot = doc.sections[0].footer.paragraphs[0]
+        foot.alignment = 1
+        foot._p.append(parse_xml(
+            f'<w:r xmlns:w="{W}"><w:t xml:space="preserve">第 </w:t></w:r>'))
+        for instr, tail in (("PAGE", " 页 共 "), ("NUMPAGES", " 页")):
+            foot._p.append(parse_xml(f'<w:fldSimple xmlns:w="{W}" w:instr="{instr}"><w:r><w:t>1</w:t></w:r>'
+                                     '</w:fldSimple>'))
+            foot._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:t xml:space="preserve">{tail}</w:t></w:r>'))
     total = 0
     if title:
         doc.add_heading(title, level=1)
@@ -417,3 +443,40 @@ def make_legacy_doc_bytes(paragraphs: Sequence[str] = ("基本情况", "这是�
                  + entry("", 0, nostream, 0, 0) * 2)
     data = bytes(stream) + bytes(n_data * sec - len(stream))
     return bytes(header) + fat_bytes + directory + data
+
+
+# --- files written by LibreOffice ------------------------------------------------------------------
+
+LIBREOFFICE_FORMATS = {"doc": "doc:MS Word 97", "pdf": "pdf:writer_pdf_Export"}
+
+
+def libreoffice_convert(sources, fmt: str, outdir=None, timeout_s: float = 300) -> list[Path]:
+    """Convert .docx files with LibreOffice to "doc" (Word 97-2003, the binary layout WPS also
+    writes as .wps) or "pdf", as a teacher's "另存为" would; one LibreOffice run for all of them.
+    Each run gets its own profile, so parallel tests do not share one. Raises RuntimeError when
+    LibreOffice is missing or fails."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if not exe:
+        raise RuntimeError("making .doc/PDF samples needs LibreOffice: run scripts/setup.sh --dev")
+    sources = [Path(p) for p in ([sources] if isinstance(sources, (str, Path)) else sources)]
+    outdir = Path(outdir or sources[0].parent)
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        proc = subprocess.run([exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+                               "--norestore", "--convert-to", LIBREOFFICE_FORMATS[fmt], "--outdir", str(outdir),
+                               *map(str, sources)], capture_output=True, timeout=timeout_s, check=False)
+    outs = [outdir / f"{src.stem}.{fmt}" for src in sources]
+    if proc.returncode != 0 or not all(o.exists() for o in outs):
+        raise RuntimeError(f"LibreOffice could not convert to {fmt}: {proc.stderr.decode('utf-8', 'replace')[-500:]}")
+    return outs
+
+
+def make_encrypted_docx(path, password: str = "123456", **docx_kwargs) -> Path:
+    """A .docx with an open password, encrypted the way Word does (ECMA-376 agile encryption in an
+    OLE2 wrapper) by msoffcrypto-tool."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+    path = Path(path)
+    plain = make_docx(path.with_name(path.stem + ".plain.docx"), **docx_kwargs)
+    with open(plain, "rb") as src, open(path, "wb") as out:
+        OOXMLFile(src).encrypt(password, out)
+    plain.unlink()
+    return path

@@ -7,6 +7,7 @@ dev=0; [ "${1:-}" = "--dev" ] && dev=1
 
 apt_pkgs=(mediainfo libarchive13 libarchive-tools catdoc unar fonts-noto-cjk)
 [ $dev = 1 ] && apt_pkgs+=(chromium fonts-noto-color-emoji)   # emoji so screenshots show ✅ as teachers see it
+[ $dev = 1 ] && apt_pkgs+=(libreoffice-writer-nogui)          # real .doc/.wps and PDF samples for the document tests
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -22,6 +22,7 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024     # document.xml after inflation
 MAX_PART_BYTES = 16 * 1024 * 1024         # styles, footnotes, endnotes, relationships
 MAX_ZIP_ENTRIES = 20000
 SHORT_HEADING_CHARS = 40                  # a bold or table-cell "heading" longer than this is prose
+MAX_TABLE_CELLS = 1000                    # short cells kept as facts (template tables' labels)
 
 W_NS = {"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
         "http://purl.oclc.org/ooxml/wordprocessingml/main"}          # transitional, strict
@@ -36,6 +37,8 @@ VML_NS = "urn:schemas-microsoft-com:vml"
 # Elements that can sit directly in w:body and carry text (iterparse only reports these).
 _BLOCK_TAGS = [f"{{{ns}}}{t}" for ns in W_NS for t in ("body", "p", "tbl", "sdt", "customXml", "ins", "smartTag")]
 _BLOCK_TAGS.append(f"{{{MC_NS}}}AlternateContent")
+
+BROKEN_MESSAGE = "Word 文件已损坏，请重新保存为 .docx（用 Word 或 WPS 打开原文件后“另存为”）"
 
 _PARSER_KW = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
@@ -62,9 +65,10 @@ def numbering_level(text: str) -> int | None:
     return None
 
 
-def strip_numbering(text: str) -> str:
-    """Drop typed numbering and full-width spaces from the start of a heading."""
-    t = unicodedata.normalize("NFKC", text).replace("\u3000", " ").strip()
+def strip_numbering(text: str, normalize: bool = True) -> str:
+    """Drop typed numbering and full-width spaces from the start of a heading (and NFKC-normalise
+    it unless `normalize` is False, to show a teacher's title as written)."""
+    t = (unicodedata.normalize("NFKC", text) if normalize else text).replace("\u3000", " ").strip()
     for _ in range(2):                    # "第一部分 一、…" has two prefixes
         for pat, _level in _NUMBERING:
             m = pat.match(t)
@@ -81,28 +85,31 @@ def from_stream(f: IO[bytes]) -> dict[str, Any]:
         head = f.read(8)
         f.seek(0)
     except Exception as exc:  # noqa: BLE001 - any stream failure is "cannot read"
-        raise Unreadable("无法读取文件内容", detail=str(exc)) from exc
+        raise Unreadable("无法读取文件内容", detail="读取失败") from exc
+    # `detail` ends up in front of teachers (the finding's "actual"): short Chinese, no exception text.
     if not head:
-        raise Unreadable("文件是空的（0 字节），请重新保存后上传", rule="file.empty", detail="0 bytes")
+        raise Unreadable("文件是空的（0 字节），请重新保存后上传", rule="file.empty", detail="0 字节")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise Unreadable("这不是 .docx 文件：它是旧版 Word 97-2003 / WPS 格式，或设置了打开密码的 Word 文档",
-                         detail="OLE2 container")
+                         detail="OLE2 复合文档")
     if not head.startswith(b"PK"):
-        raise Unreadable("这不是有效的 Word（.docx）文件：文件内容不是 .docx 的压缩包结构", detail="not a zip")
+        raise Unreadable("这不是有效的 Word（.docx）文件：文件内容不是 .docx 的压缩包结构", detail="不是 .docx 结构")
     try:
         zf = zipfile.ZipFile(f)
     except Exception as exc:  # noqa: BLE001 - BadZipFile, OSError, ValueError, EOFError...
-        raise Unreadable("Word 文件已损坏（压缩包结构不完整），请重新保存或重新上传", detail=repr(exc)) from exc
+        raise Unreadable(BROKEN_MESSAGE, detail="文件不完整（末尾的目录缺失，多为复制或上传中断）") from exc
     try:
         return _Reader(zf).facts()
     except Unreadable:
         raise
     except RecursionError as exc:
-        raise Unreadable("Word 文件结构嵌套过深，无法解析", detail="recursion") from exc
+        raise Unreadable("Word 文件结构嵌套过深，无法解析", detail="嵌套过深") from exc
     except etree.XMLSyntaxError as exc:
-        raise Unreadable("Word 文件内容已损坏（XML 无法解析），请用 Word 打开后重新保存", detail=str(exc)) from exc
+        raise Unreadable("Word 文件内容已损坏（XML 无法解析），请用 Word 打开后重新保存为 .docx",
+                         detail="正文 XML 无法解析") from exc
     except Exception as exc:  # noqa: BLE001 - zlib/CRC/unsupported compression and the like
-        raise Unreadable("Word 文件已损坏，无法读取，请用 Word 打开后重新保存", detail=repr(exc)) from exc
+        crc = "（CRC 校验失败）" if "CRC" in str(exc) else ""
+        raise Unreadable(BROKEN_MESSAGE, detail=f"内容无法解压{crc}") from exc
     finally:
         zf.close()
 
@@ -119,7 +126,7 @@ class _CappedReader:
         self._n += len(data)
         if self._n > self._cap:
             raise Unreadable(f"Word 文件异常：{self._name} 解压后超过 {self._cap // (1024 * 1024)} MB"
-                             "（可能是恶意构造的压缩炸弹）", detail="decompressed size cap")
+                             "（可能是恶意构造的压缩炸弹）", detail="解压后超过上限")
         return data
 
 
@@ -186,7 +193,7 @@ class _Reader:
         self.zf = zf
         infos = zf.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
-            raise Unreadable("Word 文件异常：压缩包内条目过多", detail=f"{len(infos)} entries")
+            raise Unreadable("Word 文件异常：压缩包内条目过多", detail=f"{len(infos)} 个条目")
         self.names = {i.filename for i in infos}
         self.styles: dict[str, _Style] = {}
         self.default_pstyle: str | None = None
@@ -200,7 +207,7 @@ class _Reader:
         # the capped reader is the second line of defence.
         if self.zf.getinfo(name).file_size > cap:
             raise Unreadable(f"Word 文件异常：{posixpath.basename(name)} 解压后超过 {cap // (1024 * 1024)} MB"
-                             "（可能是恶意构造的压缩炸弹）", detail="declared size over cap")
+                             "（可能是恶意构造的压缩炸弹）", detail="解压后超过上限")
         return _CappedReader(self.zf.open(name), cap, posixpath.basename(name))
 
     def _parse_small(self, name: str):
@@ -235,7 +242,7 @@ class _Reader:
             return main
         if "word/document.xml" in self.names:
             return "word/document.xml"
-        raise Unreadable("这不是有效的 Word（.docx）文件：缺少正文部分（document.xml）", detail="no main part")
+        raise Unreadable("这不是有效的 Word（.docx）文件：缺少正文部分（document.xml）", detail="缺少 document.xml")
 
     # -- styles -------------------------------------------------------------------------
     def _load_styles(self, part: str | None) -> None:
@@ -318,7 +325,7 @@ class _Reader:
             while el.getprevious() is not None:
                 del parent[0]
         if not body_seen:
-            raise Unreadable("Word 文件没有正文内容（缺少 w:body），可能已损坏", detail="no body")
+            raise Unreadable("Word 文件没有正文内容（缺少 w:body），可能已损坏", detail="缺少正文")
 
     def _block(self, container, where: str, col: int | None) -> None:
         for el in container:
@@ -446,6 +453,8 @@ class _Reader:
             h = self._heading(p)
             if h:
                 headings.append(h)
+        cells = (" ".join(p.text.split()) for p in self.paras if p.where == "table")
+        table_cells = [c for c in cells if c and len(c) <= SHORT_HEADING_CHARS][:MAX_TABLE_CELLS]
         words = sum(word_count(t) for t in paragraphs)
         chars = sum(char_count(t) for t in paragraphs)
         return {
@@ -455,6 +464,7 @@ class _Reader:
             "word_count": words,
             "char_count": chars,
             "tables": self.tables,
+            "table_cells": table_cells,
             "images": self.images,
             "textbox_paragraphs": sum(1 for p in self.paras if p.where == "textbox"),
             "notes_paragraphs": sum(1 for p in self.paras if p.where in ("footnote", "endnote")),

@@ -11,7 +11,8 @@ import time
 from typing import IO, Any
 
 from checks.errors import Unreadable
-from checks.documents.wordcount import char_count
+from checks.documents.furniture import strip_furniture
+from checks.documents.wordcount import char_count, word_count
 
 MAX_IMAGE_PAGES = 20          # pages examined for images
 MAX_TEXT_PAGES = 200          # pages examined for text
@@ -35,12 +36,12 @@ def from_stream(f: IO[bytes]) -> dict[str, Any]:
         tail = f.read(2048)
         f.seek(0)
     except Exception as exc:  # noqa: BLE001
-        raise Unreadable("无法读取文件内容", detail=str(exc)) from exc
+        raise Unreadable("无法读取文件内容", detail="读取失败") from exc
     if size == 0:
-        raise Unreadable("文件是空的（0 字节），请重新导出后上传", rule="file.empty", detail="0 bytes")
+        raise Unreadable("文件是空的（0 字节），请重新导出后上传", rule="file.empty", detail="0 字节")
     if b"%PDF-" not in head:
         raise Unreadable("这不是有效的 PDF 文件（文件开头没有 PDF 标记），可能是改了扩展名的其他文件",
-                         detail="no %PDF- header")
+                         detail="没有 PDF 标记")
     truncated = b"%%EOF" not in tail
 
     from pypdf import PdfReader
@@ -49,12 +50,12 @@ def from_stream(f: IO[bytes]) -> dict[str, Any]:
     try:
         reader = PdfReader(f, strict=False)
     except Exception as exc:  # noqa: BLE001 - PdfStreamError, PdfReadError, ValueError, KeyError...
-        raise Unreadable(_broken_message(truncated), detail=repr(exc)) from exc
+        raise Unreadable(_broken_message(truncated), detail="无法解析") from exc
 
     facts: dict[str, Any] = {
         "kind": "pdf", "pages": None, "encrypted": False, "needs_password": False, "truncated": truncated,
         "text_chars": 0, "pages_with_images": 0, "image_coverage": 0.0, "page_coverage": [],
-        "looks_scanned": False, "text": "", "pages_examined": 0,
+        "looks_scanned": False, "text": "", "pages_examined": 0, "word_count": None, "furniture_lines": 0,
     }
     try:
         if reader.is_encrypted:
@@ -62,7 +63,7 @@ def from_stream(f: IO[bytes]) -> dict[str, Any]:
             try:
                 opened = reader.decrypt("")
             except Exception as exc:  # noqa: BLE001 - unsupported algorithm, broken /Encrypt
-                raise Unreadable("PDF 加密方式无法识别，评审可能无法打开", detail=repr(exc)) from exc
+                raise Unreadable("PDF 加密方式无法识别，评审可能无法打开", detail="加密方式无法识别") from exc
             if not opened:
                 facts["needs_password"] = True
                 return facts
@@ -74,11 +75,11 @@ def from_stream(f: IO[bytes]) -> dict[str, Any]:
     except FileNotDecryptedError:
         facts["needs_password"] = True
     except RecursionError as exc:
-        raise Unreadable("PDF 文件结构异常（嵌套过深），无法解析", detail="recursion") from exc
+        raise Unreadable("PDF 文件结构异常（嵌套过深），无法解析", detail="嵌套过深") from exc
     except Exception as exc:  # noqa: BLE001
-        raise Unreadable(_broken_message(truncated), detail=repr(exc)) from exc
+        raise Unreadable(_broken_message(truncated), detail="无法解析") from exc
     if facts["pages"] == 0:
-        raise Unreadable("PDF 文件没有任何页面，可能已损坏", detail="zero pages")
+        raise Unreadable("PDF 文件没有任何页面，可能已损坏", detail="没有页面")
     return facts
 
 
@@ -108,9 +109,13 @@ def _examine(reader, pages, facts: dict[str, Any]) -> None:
             texts.append(t)
             total += len(t)
         facts["pages_examined"] = i + 1
-    text = "\n".join(texts)
-    facts["text"] = text[:MAX_TEXT_CHARS]
-    facts["text_chars"] = char_count(facts["text"])
+    raw = "\n".join(texts)
+    facts["text_chars"] = char_count(raw[:MAX_TEXT_CHARS])
+    # What Word would count of the original: no running headers, footers or page numbers.
+    body, removed = strip_furniture(texts)
+    facts["text"] = body[:MAX_TEXT_CHARS]
+    facts["furniture_lines"] = removed
+    facts["word_count"] = word_count(facts["text"]) if facts["text"].strip() else None
     facts["page_coverage"] = coverages
     facts["pages_with_images"] = sum(1 for c in coverages if c > 0)
     facts["image_coverage"] = max(coverages, default=0.0)

@@ -5,22 +5,23 @@ data/rules/contest.yaml; no I/O.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any, Iterable
 
-from checks.documents.docx import strip_numbering
-from checks.findings import ERROR, WARNING, Finding
+from checks.documents.legacy import PASSWORD_MESSAGE
+from checks.documents.sections import match_sections
 from checks.documents.wordcount import word_count
+from checks.findings import ERROR, INFO, WARNING, Finding
 
 # The document kinds of contest.yaml's kind_groups (judges do no I/O, so they are restated here;
-# tests/test_docs_rules.py checks they agree with the rules file).
+# tests/checks/documents/test_rules.py checks they agree with the rules file).
 DOC_KIND_GROUPS = {
-    "word": ("docx",),
-    "legacy_word": ("doc", "wps", "rtf", "word_html", "word_xml"),
+    "word": ("docx", "doc", "wps"),
+    "docx": ("docx",),
+    "legacy_word": ("doc", "wps", "rtf", "word_html", "word_xml", "docx_encrypted", "doc_encrypted"),
     "pdf": ("pdf",),
 }
 LEGACY_KINDS = DOC_KIND_GROUPS["legacy_word"]
+OLD_WORD_KINDS = ("doc", "wps")          # Word's own binary format: Word, but only its text is checked
 
 _WHAT_IT_IS = {
     "doc": "这是旧版 Word 97-2003 .doc 文件",
@@ -32,40 +33,41 @@ _WHAT_IT_IS = {
 }
 SAVE_AS_DOCX = "用 Word 或 WPS 打开后 另存为 .docx（文件类型选“Word 文档(*.docx)”）"
 
-SHORT_LINE_CHARS = 30          # a fallback candidate longer than this is prose, not a section title
-PDF_LENGTH_TOLERANCE = 0.03    # PDF text may carry page numbers and headers: over by this much is a warning
-_CONJUNCTIONS = re.compile(r"[和及与、&＆/／]")
-_LABEL_END = re.compile(r"^[:：]")
-
 
 def judge_document(facts: dict[str, Any], kind: str, item_spec: dict[str, Any], path: str | None,
-                   kind_groups: dict[str, Iterable[str]] | None = None) -> list[Finding]:
-    """doc.format, doc.sections and doc.length for one document file of a required item."""
+                   kind_groups: dict[str, Iterable[str]] | None = None,
+                   catalogue: dict[str, Any] | None = None) -> list[Finding]:
+    """doc.format, doc.sections and doc.length for one document file of a required item.
+
+    `catalogue` is contest.yaml's `sections:` block; without it the validated rules' block is used.
+    """
     groups = kind_groups or DOC_KIND_GROUPS
     key = item_spec.get("key")
     out: list[Finding] = []
 
-    if kind in LEGACY_KINDS and facts.get("encrypted"):
-        return [Finding("file.readable", ERROR, "文档设置了打开密码，评审无法打开。", path=path, item=key,
-                        expected="无密码的 Word（.docx）文件", actual="已加密",
-                        fix="在 Word 中“文件→信息→保护文档→用密码进行加密”清空密码后，另存为 .docx。")]
+    if facts.get("encrypted") and kind != "pdf":
+        return [Finding("file.readable", ERROR, PASSWORD_MESSAGE, path=path, item=key,
+                        expected="无密码的 Word 文件", actual="设置了打开密码",
+                        fix="在 Word 中“文件→信息→保护文档→用密码进行加密”清空密码（WPS：“文件→文档加密”），保存后重新提交。")]
     if kind == "pdf" and facts.get("needs_password"):
         if not (item_spec.get("pdf") or {}).get("scanned"):      # judge_pdf_form already says it
             out.append(_pdf_password_finding(path, key))
         return out
 
-    fmt = _format_finding(kind, item_spec, path, groups)
+    fmt = _format_finding(kind, facts, item_spec, path, groups)
     if fmt:
         out.append(fmt)
 
     doc = item_spec.get("doc") or {}
     if not doc:
         return out
-    text_lines, headings, usable = _text_of(facts, kind)
     if doc.get("sections"):
-        out += _judge_sections(doc, text_lines, headings, usable, kind, path, key)
+        if catalogue is None:
+            from checks.rules import load_rules     # cached; the engine may pass the block itself
+            catalogue = load_rules().get("sections") or {}
+        out += _judge_sections(doc, facts, kind, path, key, catalogue)
     if doc.get("max_words"):
-        out += _judge_length(doc, facts, text_lines, usable, kind, path, key, item_spec.get("name") or "文档")
+        out += _judge_length(doc, facts, kind, path, key, item_spec.get("name") or "文档")
     return out
 
 
@@ -97,24 +99,24 @@ def _pdf_password_finding(path, key) -> Finding:
 
 # --- doc.format -------------------------------------------------------------------------------
 
-def _format_finding(kind: str, item_spec: dict, path, groups) -> Finding | None:
+def _format_finding(kind: str, facts: dict, item_spec: dict, path, groups) -> Finding | None:
     accepts = item_spec.get("accepts") or []
     if "any" in accepts:
         return None
+    key = item_spec.get("key")
+    name = item_spec.get("name") or "文档"
     accepted = {k for g in accepts for k in groups.get(g, ())}
     if kind in accepted:
-        return None
-    key = item_spec.get("key")
+        return _old_word_advice(kind, facts, name, path, key) if kind in OLD_WORD_KINDS else None
     wants_word = "word" in accepts
     wants_pdf = "pdf" in accepts
     expected = item_spec.get("format_text") or ("Word 或 PDF" if wants_word and wants_pdf else "Word（.docx）")
-    name = item_spec.get("name") or "文档"
     what = _WHAT_IT_IS.get(kind, f"这是 {kind} 格式文件")
     if kind in LEGACY_KINDS and wants_word:
-        # "Word 或 PDF" items: an old .doc is still Word to most people; only WPS's own format and
-        # Word-only items are errors.
-        level = WARNING if wants_pdf and kind != "wps" else ERROR
-        need = "Word（.docx）或 PDF" if wants_pdf else "Word（.docx）"
+        # RTF, web pages and Word 2003 XML are not Word's own formats; where PDF also does, the
+        # text is still judged, so only a warning.
+        level = WARNING if wants_pdf else ERROR
+        need = "Word（.docx/.doc）或 PDF" if wants_pdf else "Word（.docx/.doc）"
         return Finding("doc.format", level, f"“{name}”需要 {need} 文件，{what}。", path=path, item=key,
                        expected=expected, actual=what.removeprefix("这是"),
                        fix=SAVE_AS_DOCX + ("，或导出为 PDF。" if wants_pdf else "。"))
@@ -128,66 +130,43 @@ def _format_finding(kind: str, item_spec: dict, path, groups) -> Finding | None:
     return None
 
 
-# --- text in a common shape -----------------------------------------------------------------------
-
-def _text_of(facts: dict, kind: str) -> tuple[list[str], list[str], bool]:
-    """(all lines and cells, heading texts, whether any text could be read)."""
-    if kind == "docx":
-        lines = [p for p in facts.get("paragraphs") or [] if p.strip()]
-        headings = [h["text"] for h in facts.get("headings") or []]
-        return lines, headings, True
-    text = facts.get("text")
-    if not text:
-        return [], [], False
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    return lines, [], True
-
-
-def _canon(text: str) -> str:
-    t = strip_numbering(text)
-    t = unicodedata.normalize("NFKC", t)
-    t = _CONJUNCTIONS.sub("与", t)
-    return re.sub(r"[\s\u3000]+", "", t)
-
-
-def _section_found(section: str, headings: list[str], lines: list[str]) -> str | None:
-    """The heading or line that stands for `section`, or None."""
-    want = _canon(section)
-    if not want:
-        return None
-    for h in headings:
-        if want in _canon(h):
-            return h
-    for line in lines:
-        c = _canon(line)
-        if not c:
-            continue
-        if len(c) <= SHORT_LINE_CHARS and want in c:
-            return line
-        if c.startswith(want) and _LABEL_END.match(c[len(want):]):   # "授课信息：……" form lines
-            return line
-    return None
+def _old_word_advice(kind: str, facts: dict, name: str, path, key) -> Finding:
+    """A .doc/.wps is Word as the notice means it; say only how far it could be checked."""
+    what = _WHAT_IT_IS[kind]
+    actual = what.removeprefix("这是")
+    if facts.get("text"):
+        return Finding("doc.format", INFO, f"{what}，已按 Word 格式接受并检查了其中的文字；建议另存为 .docx，评审打开更方便。",
+                       path=path, item=key, expected="Word（.docx）", actual=actual, fix=SAVE_AS_DOCX + "。")
+    return Finding("doc.format", WARNING, f"{what}，属于 Word 格式，但读不出其中的文字，“{name}”的内容无法检查；建议另存为 .docx。",
+                   path=path, item=key, expected="Word（.docx）", actual=actual + "（无法读取文字）",
+                   fix=SAVE_AS_DOCX + "，再重新检查。")
 
 
 # --- doc.sections ---------------------------------------------------------------------------------
 
-def _judge_sections(doc, lines, headings, usable, kind, path, key) -> list[Finding]:
+def _judge_sections(doc, facts, kind, path, key, catalogue) -> list[Finding]:
     required = [str(s) for s in doc["sections"]]
     level = doc.get("sections_level") or ERROR
     expected = "、".join(required)
-    if not usable:
+    m = match_sections(facts, kind, required, catalogue)
+    if not m.readable:
         return [Finding("doc.sections", WARNING, _no_text_message(kind, "是否包含必需的部分"), path=path,
                         item=key, expected=expected, actual="无法读取文字",
                         fix="请人工核对；最好提交 Word（.docx）原文件。")]
-    found, missing = [], []
-    for s in required:
-        (found if _section_found(s, headings, lines) else missing).append(s)
-    if not missing:
-        return []
-    return [Finding(
-        "doc.sections", level, f"文档缺少必需的部分：{'、'.join(missing)}。", path=path, item=key,
-        expected=expected, actual=("已找到：" + "、".join(found)) if found else "一个也没有找到",
-        fix=f"在文档中加上这些小标题，单独成行（如“一、{missing[0]}”），可使用 Word 的“标题”样式或加粗。")]
+    out: list[Finding] = []
+    near = m.near()
+    if near:
+        said = "；".join(f"表格中的“{text}”按“{s}”识别" if how == "table" else f"“{text}”按“{s}”识别"
+                        for s, text, how in near)
+        out.append(Finding("doc.sections", INFO, f"以下部分按相近的写法识别：{said}。", path=path, item=key,
+                           expected=expected, actual="、".join(s for s, _t, _h in near) + " 按相近写法找到"))
+    if m.missing:
+        found = [s for s in required if s in m.found]
+        out.append(Finding(
+            "doc.sections", level, f"文档缺少必需的部分：{'、'.join(m.missing)}。", path=path, item=key,
+            expected=expected, actual=("已找到：" + "、".join(found)) if found else "一个也没有找到",
+            fix=f"在文档中加上这些小标题，单独成行（如“一、{m.missing[0]}”），可使用 Word 的“标题”样式或加粗。"))
+    return out
 
 
 def _no_text_message(kind: str, what: str) -> str:
@@ -198,24 +177,20 @@ def _no_text_message(kind: str, what: str) -> str:
 
 # --- doc.length -----------------------------------------------------------------------------------
 
-def _judge_length(doc, facts, lines, usable, kind, path, key, name) -> list[Finding]:
+def _judge_length(doc, facts, kind, path, key, name) -> list[Finding]:
     limit = int(doc["max_words"])
     expected = f"≤ {limit} 字"
-    if not usable:
+    count = facts.get("word_count")
+    if count is None and facts.get("text"):
+        count = word_count(facts["text"])
+    if count is None or (kind != "docx" and not facts.get("text")):
         return [Finding("doc.length", WARNING, _no_text_message(kind, "字数"), path=path, item=key,
                         expected=expected, actual="无法统计", fix="请在 Word 中用“审阅→字数统计”自行核对。")]
-    count = facts.get("word_count")
-    if kind != "docx" or count is None:
-        count = word_count("\n".join(lines))
     if count <= limit:
         return []
     over = count - limit
-    level = ERROR
-    note = ""
-    if kind == "pdf":
-        note = "（PDF 按提取出的文字估算，可能含页眉页脚和页码）"
-        if over <= limit * PDF_LENGTH_TOLERANCE:
-            level = WARNING
-    return [Finding("doc.length", level, f"“{name}”超出字数限制：{count} 字，要求 {limit} 字以内{note}。",
+    # Inspectors already leave out what Word does not count (running headers, footers, page numbers).
+    note = "（PDF 按页面文字统计，已去掉页眉、页脚和页码）" if kind == "pdf" else ""
+    return [Finding("doc.length", ERROR, f"“{name}”超出字数限制：{count} 字，要求 {limit} 字以内{note}。",
                     path=path, item=key, expected=expected, actual=f"{count} 字",
                     fix=f"删减至少 {over} 字（按 Word“审阅→字数统计”中的“字数”计算）。")]

@@ -47,7 +47,6 @@ def test_the_checklist_names_each_required_item_and_its_file(tmp_path, video_cac
     ("fusion_case", "no_video", "package.required", "error"),
     ("fusion_case", "no_form", "package.required", "error"),
     ("fusion_case", "video_30fps", "video.fps", "warning"),      # full video spec is a warning here
-    ("fusion_case", "legacy_doc", "doc.format", "error"),
     ("fusion_case", "form_not_scan", "pdf.scanned", "warning"),
     ("training_case", "missing_section", "doc.sections", "error"),
     ("afterschool", "bad_level1", "package.naming", "error"),
@@ -59,6 +58,13 @@ def test_a_broken_package_fails_on_the_rule_it_breaks(tmp_path, video_cache, pro
     report = check_paths([build(tmp_path, video_cache, project, {flaw})], project=project)
     assert rule in (errors(report) if level == "error" else warnings(report)), report.to_dict()["findings"]
     assert report.verdict == ("fail" if level == "error" else "pass")
+
+
+def test_a_doc_case_intro_is_word_as_the_notice_means_it(tmp_path, video_cache):
+    report = check_paths([build(tmp_path, video_cache, "fusion_case", {"legacy_doc"})], project="fusion_case")
+    assert report.verdict == "pass", [f.to_dict() for f in report.findings if f.level != "info"]
+    assert [(f.rule, f.level) for f in report.findings if f.path and f.path.endswith("案例介绍.doc")] == \
+           [("doc.format", "info")]
 
 
 def test_a_missing_item_says_what_is_expected(tmp_path, video_cache):

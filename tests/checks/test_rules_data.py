@@ -25,7 +25,8 @@ def test_level2_folder_names_map_back_to_projects():
 
 def test_kind_groups_expand_and_any_means_no_restriction():
     assert "mov" in kinds_of(["video"])
-    assert kinds_of(["word", "pdf"]) == {"docx", "pdf"}
+    assert kinds_of(["word", "pdf"]) == {"docx", "doc", "wps", "pdf"}    # .doc/.wps are Word formats too
+    assert kinds_of(["docx"]) == {"docx"}
     assert kinds_of(["any"]) is None
 
 

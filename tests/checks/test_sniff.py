@@ -194,7 +194,7 @@ def sample(kind: str, tmp: Path) -> bytes:
         "xls": lambda: cfb(["Workbook", "\x05SummaryInformation"]),
         "ppt": lambda: cfb(["Current User", "PowerPoint Document", "Pictures", "\x05SummaryInformation",
                             "\x05DocumentSummaryInformation"]),
-        "encrypted_office": lambda: cfb(["EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"]),
+        "docx_encrypted": lambda: cfb(["EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"]),
         "rtf": lambda: RTF, "word_html": lambda: WORD_HTML, "word_xml": lambda: WORD_XML,
         "zip": lambda: zip_bytes({"教学设计.txt": "内容".encode()}),
         "rar": lambda: (RAR / "rar5-subdirs.rar").read_bytes(), "7z": lambda: sevenzip_bytes(tmp),
@@ -208,7 +208,7 @@ def sample(kind: str, tmp: Path) -> bytes:
     return makers[kind]()
 
 
-CONTENT_KINDS = [*VIDEO, *AUDIO, "docx", "xlsx", "pptx", "doc", "xls", "ppt", "encrypted_office", "rtf",
+CONTENT_KINDS = [*VIDEO, *AUDIO, "docx", "xlsx", "pptx", "doc", "xls", "ppt", "docx_encrypted", "rtf",
                  "word_html", "word_xml", "pdf", "zip", "rar", "7z", "gzip", "tar", "png", "jpeg", "gif",
                  "bmp", "webp", "tiff", "html", "text", "exe", "empty", "unknown"]
 
@@ -251,7 +251,7 @@ def test_other_word_flavours():
 def test_docx_named_zip_and_truncated_files_still_sniff_by_content(tmp_path):
     d = docx_bytes()
     assert sniff_stream(io.BytesIO(d)) == "docx"
-    assert sniff_stream(io.BytesIO(d[: len(d) // 2])) == "zip"        # no central directory left
+    assert sniff_stream(io.BytesIO(d[: len(d) // 2])) == "docx"       # no central directory: local headers tell
     mp4 = video_bytes(*VIDEO["mp4"])
     assert sniff_stream(io.BytesIO(mp4[:64])) == "mp4"                 # an interrupted upload
 
@@ -269,7 +269,7 @@ def test_labels_cover_every_kind_the_rules_use():
     ("说明.docx", "doc", "doc"), ("说明.doc", "rtf", "rtf"), ("说明.doc", "word_html", "htm"),
     ("说明.wps", "doc", None), ("说明.doc", "wps", None), ("表.et", "xls", None),
     ("相关材料.zip", "rar", "rar"), ("课本.epub", "zip", None), ("说明.txt", "text", None),
-    ("未知", "unknown", None), ("登记表.pdf", "jpeg", "jpg"), ("加密.docx", "encrypted_office", None),
+    ("未知", "unknown", None), ("登记表.pdf", "jpeg", "jpg"), ("加密.docx", "docx_encrypted", None), ("加密.xlsx", "encrypted_office", None),
 ])
 def test_extension_mismatch(name, kind, want):
     assert extension_mismatch(name, kind) == want
