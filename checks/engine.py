@@ -132,7 +132,7 @@ def _sniff(entry: Entry, report: Report) -> str:
         return "empty"
     try:
         with entry.open() as f:
-            return sniff_stream(f)
+            return sniff_stream(f, name=entry.path.rsplit("/", 1)[-1])
     except Unreadable as exc:
         report.add(Finding(exc.rule, ERROR, exc.message, path=entry.path))
     except Exception as exc:  # a hostile member must not stop the batch
