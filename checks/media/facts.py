@@ -43,11 +43,7 @@ import io
 import json
 import os
 import re
-import select
-import signal
-import socket
 import threading
-import time
 from typing import Any
 
 from checks.errors import Unreadable
@@ -127,15 +123,16 @@ _PATH = "worker"
 _STUCK = False          # an in-process parse overran its timeout: its thread still spins
 
 
-def set_parse_path(path: str) -> None:
+def set_parse_path(path: str) -> str:
     """'worker' (default; the app): every parse in the long-lived worker process (or a forked
     child), which is killed on a timeout. 'in_process' (a one-shot command): MP4/MOV/MKV content
     is parsed in this process under a watchdog, saving the worker's start; MPEG-TS and unknown
-    content, where MediaInfo was seen to spin, still goes to the worker."""
+    content, where MediaInfo was seen to spin, still goes to the worker. Returns the previous path."""
     global _PATH
     if path not in ("worker", "in_process"):
         raise ValueError(path)
-    _PATH = path
+    previous, _PATH = _PATH, path
+    return previous
 
 
 def parse_stuck() -> bool:
@@ -182,6 +179,7 @@ _TIMEOUT_MESSAGE = "分析该文件超时：文件内容异常（可能已损坏
 def _parse_isolated(f, size: int, read_budget: int, timeout_s: float) -> list[tuple[str, dict]]:
     """Parse in another process. A real file, or a window of one (a member stored in a ZIP), goes
     to the long-lived worker of checks.media.worker; any other stream to a child forked for it."""
+    import socket   # only the isolated paths need it (3 ms of a one-shot check's start)
     window = _file_window(f, size)
     if window and hasattr(socket, "send_fds") and hasattr(os, "fork"):
         return _parse_in_worker(window, read_budget, timeout_s)
@@ -270,6 +268,9 @@ def _cross_check_frame_rate(f, tracks: list[tuple[str, dict]]) -> None:
 
 def _parse_in_child(f, read_budget: int, timeout_s: float) -> list[tuple[str, dict]]:
     """Run `_parse_tracks` in a forked child; its JSON result comes back through a pipe."""
+    import select
+    import signal
+    import time
     _preload_library()
     r, w = os.pipe()
     pid = os.fork()
