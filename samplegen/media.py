@@ -333,7 +333,8 @@ def _copy(src: Path, dst: Path) -> Path:
 
 def sample(root, name: str) -> Path:
     """Path of the named sample video in folder `root`, made on first request.
-    Names: RECIPES, DERIVED, 'long_16min' (vocational-conforming, remux trick), 'random', 'zero'."""
+    Names: RECIPES, DERIVED, 'long_16min' (vocational-conforming, remux trick), 'long_16min_30fps',
+    'random', 'zero'."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"{name}.mp4"          # every sample is named .mp4, whatever its content
@@ -347,6 +348,8 @@ def sample(root, name: str) -> Path:
         make(sample(root, base), tmp)
     elif name == "long_16min":
         make_long_video(tmp, minutes=16, bitrate_kbps=1100)
+    elif name == "long_16min_30fps":          # conforming but for its frame rate
+        make_long_video(tmp, minutes=16, fps=30, bitrate_kbps=1100)
     elif name == "random":
         random_bytes(tmp)
     elif name == "zero":
