@@ -313,6 +313,7 @@ RECIPES = {
     "br500_720p": dict(_HD, bitrate_kbps=500),
     # frame timing MediaInfo misreads or that really varies (checks.media.frames)
     "frag25": dict(_SMALL, movflags="frag_keyframe+empty_moov"),
+    "frag25_every_frame": dict(_SMALL, movflags="frag_every_frame+empty_moov"),   # MediaInfo: ~247 fps
     "frag30": dict(_SMALL, fps=30, movflags="frag_keyframe+empty_moov"),
     "frag_vfr": dict(_SMALL, vfr=True, movflags="frag_keyframe+empty_moov"),
     "clock90k_2ticks": dict(_SMALL, clock=90000, pts_offsets=(0, 1)),

@@ -41,13 +41,27 @@ def fps_findings(path):
     return [x for x in judge_video(facts, VOC, SPEC, "教学活动录像.mp4") if x.rule == "video.fps"]
 
 
-def test_fragmented_25fps_mp4_is_constant_25_though_mediainfo_says_variable(media):
-    path = media("frag25")                         # movflags=frag_keyframe+empty_moov
+@pytest.mark.parametrize("name", ["frag25", "frag25_every_frame"])
+def test_fragmented_25fps_mp4_is_constant_25_though_mediainfo_says_variable(media, name):
+    path = media(name)                             # movflags=frag_keyframe|frag_every_frame+empty_moov
     mi = mediainfo_alone(path)
     assert mi["frame_rate_mode"] == "VFR" and mi["frame_rate"] != 25.0     # the misreading
     v = video_facts(path)
     assert (v["frame_rate"], v["frame_rate_mode"]) == (25.0, "CFR")
     assert fps_findings(path) == []
+
+
+def test_a_missing_mediainfo_rate_is_taken_from_the_frames(media):
+    # MediaInfo's reading of the real fragmented file with its rate and mode removed
+    from checks.media.facts import _cross_check_frame_rate
+    video = {"frame_rate": None, "frame_rate_mode": None}
+    with open(media("frag25"), "rb") as f:
+        _cross_check_frame_rate(f, [("General", {}), ("Video", video)])
+    assert video == {"frame_rate": 25.0, "frame_rate_mode": "CFR"}
+    video = {"frame_rate": None, "frame_rate_mode": None}
+    with open(media("frag_vfr"), "rb") as f:
+        _cross_check_frame_rate(f, [("Video", video)])
+    assert video["frame_rate_mode"] == "VFR" and 20 < video["frame_rate"] < 23
 
 
 def test_fragmented_30fps_mp4_is_a_30fps_error_not_a_vfr_one(media):

@@ -20,7 +20,7 @@ from tests.conftest import REPO
 RULES = yaml.safe_load((REPO / "data/rules/contest.yaml").read_text("utf-8"))
 VOC = next(i for i in RULES["projects"]["vocational_practice"]["items"] if i["key"] == "lesson_video")
 SAMPLES = ["ok_small", "fps30", "hevc", "mov_720p", "no_audio", "moov_last_small", "interlaced",
-           "mkv_720p", "frag25", "vfr", "truncated"]
+           "mkv_720p", "frag25", "frag25_every_frame", "vfr", "truncated"]
 
 
 @pytest.fixture(scope="session")
