@@ -119,3 +119,24 @@ def test_cli_one_shot_report_equals_the_worker_path_report(media, name, run_cli)
         media_facts.set_parse_path(previous)
     assert out == json.loads(json.dumps(expected, ensure_ascii=False))
     assert code == (1 if expected["verdict"] == "fail" else 0)
+
+
+@pytest.mark.parametrize("compression", ["stored", "deflated"])
+def test_a_video_inside_a_zip_gives_the_same_facts_on_both_paths(media, tmp_path, compression):
+    import zipfile
+
+    from checks.archives import open_archive
+    z = tmp_path / "a.zip"
+    mode = zipfile.ZIP_STORED if compression == "stored" else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(z, "w", mode) as zf:
+        zf.write(media("frag25"), "中职某校张三/教学活动录像.mp4")
+    results = []
+    for path_kind in ("in_process", "worker"):
+        previous = media_facts.set_parse_path(path_kind)
+        try:
+            with open_archive(z) as arc, arc.open(arc.members[0]) as member:
+                results.append(media_facts.from_stream(member))
+        finally:
+            media_facts.set_parse_path(previous)
+    assert results[0] == results[1]
+    assert (results[0]["video"][0]["frame_rate"], results[0]["video"][0]["frame_rate_mode"]) == (25.0, "CFR")
