@@ -158,7 +158,7 @@ def _encode_audio(out, stream, sample_rate: int, seconds: float) -> None:
 def make_long_video(path, minutes: float = 16.0, fps: int = 25, width: int = 1280, height: int = 720,
                     bitrate_kbps: int = 1500, audio: bool = True, sample_rate: int = 48000,
                     audio_kbps: int = 128, container: str = "mp4", faststart: bool = True,
-                    seed: int = 1) -> Path:
+                    seed: int = 1, movflags: str | None = None) -> Path:
     """A long, valid H.264/AAC file made by re-muxing one encoded second with shifted timestamps.
 
     Video: one closed GOP (keyframe first, no B-frames) repeated. Audio: a pool of AAC packets
@@ -166,7 +166,7 @@ def make_long_video(path, minutes: float = 16.0, fps: int = 25, width: int = 128
     """
     path = Path(path)
     rng = random.Random(seed)
-    with _open_output(path, container, faststart) as out:
+    with _open_output(path, container, faststart, movflags) as out:
         vs = _add_video(out, "libx264", fps, width, height, bitrate_kbps, False, False, gop=fps)
         as_ = _add_audio(out, "aac", sample_rate, audio_kbps) if audio else None
         vpk = []
@@ -335,7 +335,7 @@ def _copy(src: Path, dst: Path) -> Path:
 def sample(root, name: str) -> Path:
     """Path of the named sample video in folder `root`, made on first request.
     Names: RECIPES, DERIVED, 'long_16min' (vocational-conforming, remux trick), 'long_16min_30fps',
-    'random', 'zero'."""
+    'frag_long_16min', 'random', 'zero'."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"{name}.mp4"          # every sample is named .mp4, whatever its content
@@ -351,6 +351,9 @@ def sample(root, name: str) -> Path:
         make_long_video(tmp, minutes=16, bitrate_kbps=1100)
     elif name == "long_16min_30fps":          # conforming but for its frame rate
         make_long_video(tmp, minutes=16, fps=30, bitrate_kbps=1100)
+    elif name == "frag_long_16min":           # fragmented, small picture: ~40 MB of moof/mdat pairs
+        make_long_video(tmp, minutes=16, width=320, height=180, bitrate_kbps=200,
+                        movflags="frag_keyframe+empty_moov")
     elif name == "random":
         random_bytes(tmp)
     elif name == "zero":

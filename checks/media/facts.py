@@ -255,8 +255,9 @@ def _cross_check_frame_rate(f, tracks: list[tuple[str, dict]]) -> None:
     if mode != "VFR" and _num(video.get("frame_rate")) is not None:
         return
     from checks.media.frames import frame_timing
+    general = next((raw for kind, raw in tracks if kind == "General"), {})
     f.seek(0)
-    timing = frame_timing(f)
+    timing = frame_timing(f, sequential=_yes(general.get("is_streamable")) is True)
     if timing is None:
         return
     if timing.constant:

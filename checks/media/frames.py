@@ -26,13 +26,18 @@ class Timing:
     frames: int         # how many frame durations were compared
 
 
-def frame_timing(f, max_packets: int = MAX_PACKETS, read_budget: int = READ_BUDGET) -> Timing | None:
-    """Timing of the first video stream of the seekable binary stream `f`, or None when it cannot
-    be told (not demuxable, no video, too few frames)."""
+def frame_timing(f, *, sequential: bool = False, max_packets: int = MAX_PACKETS,
+                 read_budget: int = READ_BUDGET) -> Timing | None:
+    """Timing of the first video stream of the binary stream `f`, or None when it cannot be told
+    (not demuxable, no video, too few frames). `sequential`: the index comes first (an MP4 with
+    moov before the media, a fragmented MP4), so the demuxer is given no seek: seeking, it walks
+    every fragment of a fragmented file (measured: 16 MB and 10,743 seeks into a 150 MB file,
+    without one frame; read front to back, 1.5 MB)."""
     import av   # only for files MediaInfo calls variable-rate: most checks never load it
 
+    stream_in = Budgeted(f, read_budget)
     try:
-        with av.open(Budgeted(f, read_budget), "r") as container:
+        with av.open(_ReadOnly(stream_in) if sequential else stream_in, "r") as container:
             if not container.streams.video:
                 return None
             stream = container.streams.video[0]
@@ -67,3 +72,10 @@ def _timing(durations: list[int], pts: list[int], tick: float) -> Timing | None:
     mean = sum(steps) / len(steps)
     return Timing(fps=round(1 / (mean * tick), 3), constant=max(steps) - min(steps) <= ROUNDING_TICKS,
                   frames=len(steps))
+
+
+class _ReadOnly:
+    """A stream without seek: PyAV then demuxes front to back."""
+
+    def __init__(self, f):
+        self.read = f.read

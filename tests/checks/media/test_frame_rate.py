@@ -125,3 +125,12 @@ def test_frame_timing_reads_a_bounded_number_of_frames_of_a_long_file(media):
 def test_frame_timing_of_random_bytes_is_unknown(media):
     with open(media("random"), "rb") as f:
         assert frame_timing(f) is None
+
+
+def test_frame_timing_of_a_long_fragmented_file_reads_its_front_only(media):
+    path = media("frag_long_16min")                # 16 minutes of moof/mdat pairs
+    with open(path, "rb") as f:
+        r = _CountingReader(f)
+        t = frame_timing(r, sequential=True)
+    assert (t.fps, t.constant, t.frames) == (25.0, True, MAX_PACKETS - 1)
+    assert r.bytes_read < 4 * 1024 * 1024
