@@ -140,3 +140,18 @@ def test_a_video_inside_a_zip_gives_the_same_facts_on_both_paths(media, tmp_path
             media_facts.set_parse_path(previous)
     assert results[0] == results[1]
     assert (results[0]["video"][0]["frame_rate"], results[0]["video"][0]["frame_rate_mode"]) == (25.0, "CFR")
+
+
+def test_after_a_stuck_parse_the_command_still_prints_its_whole_report_and_exit_status(media):
+    # As after an in-process timeout: later files go to the worker, and the command leaves with
+    # os._exit (a thread still inside libmediainfo) having flushed the complete JSON report.
+    p = _python("import sys\n"
+                "from checks.media import facts\n"
+                "facts._STUCK = True\n"
+                "from checks.cli import main\n"
+                "sys.exit(main([sys.argv[1], '--json', '--project', 'vocational_practice']))\n",
+                media("fps30"))
+    assert p.returncode == 1, p.stderr
+    report = json.loads(p.stdout)
+    assert report["verdict"] == "fail"
+    assert ("video.fps", "error") in {(f["rule"], f["level"]) for f in report["findings"]}
