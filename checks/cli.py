@@ -5,12 +5,9 @@ Exit status: 0 pass, 1 fail, 2 unusable arguments or a missing path.
 from __future__ import annotations
 
 import argparse
-import json
-import logging
+import os
 import sys
 from pathlib import Path
-
-from checks.report.text import render_text
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -87,16 +84,35 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     show_progress = args.progress or sys.stderr.isatty()
     from checks import check_paths
+    from checks.media import facts as media_facts
+    # One run, then exit: MP4/MOV/MKV are parsed in this process (no worker to start)
+    previous = media_facts.set_parse_path("in_process")
+    try:
+        code = _run(args, rules, check_paths, show_progress)
+    finally:
+        media_facts.set_parse_path(previous)
+    if media_facts.parse_stuck():
+        # a timed-out parse still spins in a thread inside libmediainfo: leave without unloading it
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _run(args, rules, check_paths, show_progress: bool) -> int:
     try:
         report = check_paths(args.paths, project=args.project, subtype=args.subtype,
                              progress=_ProgressBar(sys.stderr) if show_progress else None)
     except Exception as exc:  # the engine turns bad files into findings; this is a bug, say so plainly
+        import logging
         logging.getLogger("checks").exception("check failed")
         print(f"检查程序内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
+        import json
         json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
+        from checks.report.text import render_text   # only the text report needs it
         sys.stdout.write(render_text(report, rules))
     return EXIT_FAIL if report.verdict == "fail" else EXIT_PASS

@@ -296,7 +296,7 @@ def _judge_items(report, proj, items, item_of, kinds, sizes, media_by_item, rule
         if total_s and media_by_item.get(it["key"]):
             from checks.media import rules as media_rules
             paths, facts = zip(*media_by_item[it["key"]])
-            report.extend(media_rules.judge_total_duration(list(facts), it, list(paths)))
+            report.extend(media_rules.judge_total_duration(list(facts), it, list(paths), rules["video_spec"]))
         if it.get("max_total_bytes"):
             _judge_total_size(report, it, sum(sizes[p] for p in files), it["name"], it["key"])
 

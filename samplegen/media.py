@@ -46,13 +46,16 @@ def _tone_frame(samples: int, sample_rate: int, start: int, channels: int) -> av
     return frame
 
 
-def _open_output(path: Path, container: str, faststart: bool):
+def _open_output(path: Path, container: str, faststart: bool, movflags: str | None = None):
     fmt = _FORMATS[container]
-    options = {"movflags": "+faststart"} if faststart and container in _MOV_LIKE else {}
+    if movflags:            # e.g. 'frag_keyframe+empty_moov': a fragmented MP4 (moof/trun per GOP)
+        options = {"movflags": movflags}
+    else:
+        options = {"movflags": "+faststart"} if faststart and container in _MOV_LIKE else {}
     return av.open(str(path), mode="w", format=fmt, options=options)
 
 
-def _add_video(out, vcodec, fps, width, height, bitrate_kbps, interlaced, vfr, gop):
+def _add_video(out, vcodec, fps, width, height, bitrate_kbps, interlaced, vfr, gop, clock=None):
     stream = out.add_stream(vcodec, rate=fps)
     stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
     stream.bit_rate = bitrate_kbps * 1000
@@ -71,6 +74,8 @@ def _add_video(out, vcodec, fps, width, height, bitrate_kbps, interlaced, vfr, g
     stream.options = opts
     if vfr:
         stream.codec_context.time_base = Fraction(1, 1000)
+    elif clock:
+        stream.codec_context.time_base = Fraction(1, clock)
     return stream
 
 
@@ -79,6 +84,13 @@ def _add_audio(out, acodec, sample_rate, audio_kbps, channels=2):
     stream.bit_rate = audio_kbps * 1000
     stream.layout = "stereo" if channels == 2 else "mono"
     return stream
+
+
+def _clock_pts(n: int, fps: int, clock: int, offsets: tuple[int, ...]) -> list[int]:
+    """Frame times on a 1/`clock` s clock, each shifted by the next of `offsets` ticks (cycled):
+    frames whose durations differ by a known number of ticks, as a recorder rounding its
+    timestamps writes them (offsets (0, 1) at 90 kHz, 25 fps: 3601, 3599, 3601, ... ticks)."""
+    return [i * clock // fps + (offsets[i % len(offsets)] if offsets else 0) for i in range(n)]
 
 
 def _vfr_pts_ms(n: int, fps: int) -> list[int]:
@@ -96,24 +108,33 @@ def make_video(path, seconds: float = 2.0, fps: int = 25, width: int = 1280, hei
                acodec: str = "aac", sample_rate: int = 48000, audio_kbps: int | tuple = 128,
                container: str = "mp4", faststart: bool = True, interlaced: bool = False,
                vfr: bool = False, rotation: int | None = None, audio_tracks: int = 1,
-               seed: int = 1) -> Path:
+               seed: int = 1, movflags: str | None = None, clock: int | None = None,
+               pts_offsets: tuple[int, ...] = ()) -> Path:
     """Encode a real video file at `path` (its name may say anything: content is what counts).
 
-    `audio_kbps` may be a tuple giving each of the `audio_tracks` its own bitrate."""
+    `audio_kbps` may be a tuple giving each of the `audio_tracks` its own bitrate. `movflags` are
+    the MP4 muxer's (fragmented: 'frag_keyframe+empty_moov'); `clock` puts the video on a
+    1/clock s time base (see _clock_pts, with `pts_offsets`)."""
     path = Path(path)
     rng = random.Random(seed)
     n_frames = max(1, int(round(seconds * fps)))
-    with _open_output(path, container, faststart) as out:
-        vs = _add_video(out, vcodec, fps, width, height, bitrate_kbps, interlaced, vfr, gop=fps)
+    with _open_output(path, container, faststart, movflags) as out:
+        vs = _add_video(out, vcodec, fps, width, height, bitrate_kbps, interlaced, vfr, gop=fps,
+                        clock=clock)
         kbps = list(audio_kbps) if isinstance(audio_kbps, (list, tuple)) else [audio_kbps] * audio_tracks
         audio_streams = [_add_audio(out, acodec, sample_rate, kbps[i])
                          for i in range(audio_tracks if audio else 0)]
-        times = _vfr_pts_ms(n_frames, fps) if vfr else list(range(n_frames))
+        if vfr:
+            times, tb = _vfr_pts_ms(n_frames, fps), Fraction(1, 1000)
+        elif clock:
+            times, tb = _clock_pts(n_frames, fps, clock, pts_offsets), Fraction(1, clock)
+        else:
+            times, tb = list(range(n_frames)), None
         for i, t in enumerate(times):
             frame = _noise_frame(width, height, rng)
             frame.pts = t
-            if vfr:
-                frame.time_base = Fraction(1, 1000)
+            if tb is not None:
+                frame.time_base = tb
             out.mux(vs.encode(frame))
         out.mux(vs.encode(None))
         end_s = (times[-1] / 1000 + 1 / fps) if vfr else n_frames / fps
@@ -137,7 +158,7 @@ def _encode_audio(out, stream, sample_rate: int, seconds: float) -> None:
 def make_long_video(path, minutes: float = 16.0, fps: int = 25, width: int = 1280, height: int = 720,
                     bitrate_kbps: int = 1500, audio: bool = True, sample_rate: int = 48000,
                     audio_kbps: int = 128, container: str = "mp4", faststart: bool = True,
-                    seed: int = 1) -> Path:
+                    seed: int = 1, movflags: str | None = None) -> Path:
     """A long, valid H.264/AAC file made by re-muxing one encoded second with shifted timestamps.
 
     Video: one closed GOP (keyframe first, no B-frames) repeated. Audio: a pool of AAC packets
@@ -145,7 +166,7 @@ def make_long_video(path, minutes: float = 16.0, fps: int = 25, width: int = 128
     """
     path = Path(path)
     rng = random.Random(seed)
-    with _open_output(path, container, faststart) as out:
+    with _open_output(path, container, faststart, movflags) as out:
         vs = _add_video(out, "libx264", fps, width, height, bitrate_kbps, False, False, gop=fps)
         as_ = _add_audio(out, "aac", sample_rate, audio_kbps) if audio else None
         vpk = []
@@ -290,6 +311,13 @@ RECIPES = {
     "moov_last_small": dict(_SMALL, faststart=False),
     "br1000_720p": dict(_HD, bitrate_kbps=1000),
     "br500_720p": dict(_HD, bitrate_kbps=500),
+    # frame timing MediaInfo misreads or that really varies (checks.media.frames)
+    "frag25": dict(_SMALL, movflags="frag_keyframe+empty_moov"),
+    "frag25_every_frame": dict(_SMALL, movflags="frag_every_frame+empty_moov"),   # MediaInfo: ~247 fps
+    "frag30": dict(_SMALL, fps=30, movflags="frag_keyframe+empty_moov"),
+    "frag_vfr": dict(_SMALL, vfr=True, movflags="frag_keyframe+empty_moov"),
+    "clock90k_2ticks": dict(_SMALL, clock=90000, pts_offsets=(0, 1)),
+    "clock90k_3ticks": dict(_SMALL, clock=90000, pts_offsets=(0, 0, 1, 2)),
 }
 DERIVED = {
     "truncated": ("ok_small", lambda src, dst: truncate_copy(src, dst, 0.6)),
@@ -306,7 +334,8 @@ def _copy(src: Path, dst: Path) -> Path:
 
 def sample(root, name: str) -> Path:
     """Path of the named sample video in folder `root`, made on first request.
-    Names: RECIPES, DERIVED, 'long_16min' (vocational-conforming, remux trick), 'random', 'zero'."""
+    Names: RECIPES, DERIVED, 'long_16min' (vocational-conforming, remux trick), 'long_16min_30fps',
+    'frag_long_16min', 'random', 'zero'."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"{name}.mp4"          # every sample is named .mp4, whatever its content
@@ -320,6 +349,11 @@ def sample(root, name: str) -> Path:
         make(sample(root, base), tmp)
     elif name == "long_16min":
         make_long_video(tmp, minutes=16, bitrate_kbps=1100)
+    elif name == "long_16min_30fps":          # conforming but for its frame rate
+        make_long_video(tmp, minutes=16, fps=30, bitrate_kbps=1100)
+    elif name == "frag_long_16min":           # fragmented, small picture: ~40 MB of moof/mdat pairs
+        make_long_video(tmp, minutes=16, width=320, height=180, bitrate_kbps=200,
+                        movflags="frag_keyframe+empty_moov")
     elif name == "random":
         random_bytes(tmp)
     elif name == "zero":

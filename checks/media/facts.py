@@ -1,8 +1,8 @@
 """Video/audio inspector: MediaInfo's reading of a file, reduced to plain facts (no rule logic).
 
 Two entry points give the same facts: `from_stream(f)` parses an open seekable binary stream with
-pymediainfo (works for archive members and Chinese names under any locale), and
-`from_mediainfo_json(data)` reads the output of `mediainfo --Output=JSON FILE`.
+libmediainfo (checks.media.libmediainfo; works for archive members and Chinese names under any
+locale), and `from_mediainfo_json(data)` reads the output of `mediainfo --Output=JSON FILE`.
 
 Facts dict (every number is an int/float, never a string; None means "MediaInfo did not say"):
 
@@ -27,7 +27,9 @@ Facts dict (every number is an int/float, never a string; None means "MediaInfo 
                          then overall minus the audio tracks; never maximum/nominal bit rate
         bit_rate_source  'stream' | 'stream_size' | 'overall_minus_audio' | None
         frame_rate       float; for VFR this is only the average
-        frame_rate_mode  'CFR' | 'VFR' | None
+        frame_rate_mode  'CFR' | 'VFR' | None. Where MediaInfo says VFR or gives no rate (fragmented
+                         MP4, timestamps rounded to 1/90000 s), from_stream asks the frames
+                         themselves (checks.media.frames): equal durations are CFR at their rate
         scan_type        MediaInfo's text: 'Progressive', 'Interlaced', 'MBAFF', 'PAFF' or None
         interlaced       False for Progressive, True for any interlaced kind, None if unknown
     audio: [ {codec, sample_rate, bit_rate, bit_rate_source, channels, duration_s} ]  one per track
@@ -41,13 +43,11 @@ import io
 import json
 import os
 import re
-import select
-import socket
-import signal
-import time
+import threading
 from typing import Any
 
 from checks.errors import Unreadable
+from checks.media.budget import Budgeted as _Budgeted
 
 # Headers live at the start (or, moov-last, at the end): MediaInfo never needs more than this.
 READ_BUDGET = 64 * 1024 * 1024
@@ -56,38 +56,38 @@ PARSE_TIMEOUT_S = 15.0
 
 _NUM = re.compile(r"-?\d+(?:\.\d+)?")
 
-# canonical key -> (pymediainfo to_data() key, CLI JSON key)
+# canonical key -> MediaInfo JSON key (the library's and the CLI's `--Output=JSON` alike)
 _GENERAL_KEYS = {
-    "format": ("format", "Format"),
-    "format_profile": ("format_profile", "Format_Profile"),
-    "codec_id": ("codec_id", "CodecID"),
-    "file_size": ("file_size", "FileSize"),
-    "duration": ("duration", "Duration"),
-    "overall_bit_rate": ("overall_bit_rate", "OverallBitRate"),
-    "is_streamable": ("isstreamable", "IsStreamable"),
-    "is_truncated": ("istruncated", "IsTruncated"),
+    "format": "Format",
+    "format_profile": "Format_Profile",
+    "codec_id": "CodecID",
+    "file_size": "FileSize",
+    "duration": "Duration",
+    "overall_bit_rate": "OverallBitRate",
+    "is_streamable": "IsStreamable",
+    "is_truncated": "IsTruncated",
 }
 _VIDEO_KEYS = {
-    "format": ("format", "Format"),
-    "format_profile": ("format_profile", "Format_Profile"),
-    "width": ("width", "Width"),
-    "height": ("height", "Height"),
-    "pixel_aspect_ratio": ("pixel_aspect_ratio", "PixelAspectRatio"),
-    "rotation": ("rotation", "Rotation"),
-    "bit_rate": ("bit_rate", "BitRate"),
-    "stream_size": ("stream_size", "StreamSize"),
-    "frame_rate": ("frame_rate", "FrameRate"),
-    "frame_rate_mode": ("frame_rate_mode", "FrameRate_Mode"),
-    "scan_type": ("scan_type", "ScanType"),
-    "duration": ("duration", "Duration"),
+    "format": "Format",
+    "format_profile": "Format_Profile",
+    "width": "Width",
+    "height": "Height",
+    "pixel_aspect_ratio": "PixelAspectRatio",
+    "rotation": "Rotation",
+    "bit_rate": "BitRate",
+    "stream_size": "StreamSize",
+    "frame_rate": "FrameRate",
+    "frame_rate_mode": "FrameRate_Mode",
+    "scan_type": "ScanType",
+    "duration": "Duration",
 }
 _AUDIO_KEYS = {
-    "format": ("format", "Format"),
-    "sampling_rate": ("sampling_rate", "SamplingRate"),
-    "bit_rate": ("bit_rate", "BitRate"),
-    "stream_size": ("stream_size", "StreamSize"),
-    "channels": ("channel_s", "Channels"),
-    "duration": ("duration", "Duration"),
+    "format": "Format",
+    "sampling_rate": "SamplingRate",
+    "bit_rate": "BitRate",
+    "stream_size": "StreamSize",
+    "channels": "Channels",
+    "duration": "Duration",
 }
 _KEYS = {"General": _GENERAL_KEYS, "Video": _VIDEO_KEYS, "Audio": _AUDIO_KEYS}
 _INTERLACED = {"interlaced", "mbaff", "paff"}
@@ -99,27 +99,96 @@ def from_stream(f, *, read_budget: int = READ_BUDGET, timeout_s: float = PARSE_T
     """Facts of the media in the open seekable binary stream `f` (headers only).
 
     MediaInfo is handed at most `read_budget` bytes (junk that looks like MPEG-TS would otherwise be
-    read to its end) and, where the OS can fork, runs in another process killed after `timeout_s`:
-    libmediainfo 24.12 spins forever on some crafted MPEG-TS junk, and a stuck C call cannot be
-    interrupted from a thread. A real file, or a window of one (a member stored in a ZIP), goes to
-    the long-lived worker of checks.media.worker; any other stream to a child forked for it."""
+    read to its end) and is bounded by `timeout_s`: libmediainfo 24.12 spins forever on some crafted
+    MPEG-TS junk, and a stuck C call cannot be interrupted. Where it runs is `set_parse_path`'s
+    choice; every path gives the same facts."""
     try:
         f.seek(0, 2)
         size = f.tell()
+        f.seek(0)
+        head = f.read(12)
         f.seek(0)
     except (OSError, ValueError, AttributeError) as exc:
         raise Unreadable("无法读取该文件（文件流不可定位）。", detail=str(exc)) from exc
     if size == 0:
         raise Unreadable("文件大小为 0 字节，是空文件，请重新导出或重新上传。", rule="file.empty")
+    if _PATH == "in_process" and not _STUCK and _plain_container(head):
+        tracks = _parse_in_thread(f, read_budget, timeout_s)
+    else:
+        tracks = _parse_isolated(f, size, read_budget, timeout_s)
+    return _build(tracks)
+
+
+_PATH = "worker"
+_STUCK = False          # an in-process parse overran its timeout: its thread still spins
+
+
+def set_parse_path(path: str) -> str:
+    """'worker' (default; the app): every parse in the long-lived worker process (or a forked
+    child), which is killed on a timeout. 'in_process' (a one-shot command): MP4/MOV/MKV content
+    is parsed in this process under a watchdog, saving the worker's start; MPEG-TS and unknown
+    content, where MediaInfo was seen to spin, still goes to the worker. Returns the previous path."""
+    global _PATH
+    if path not in ("worker", "in_process"):
+        raise ValueError(path)
+    previous, _PATH = _PATH, path
+    return previous
+
+
+def parse_stuck() -> bool:
+    """True once an in-process parse overran its timeout (its thread is still running)."""
+    return _STUCK
+
+
+_MP4_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot"}
+
+
+def _plain_container(head: bytes) -> bool:
+    """MP4/MOV (an ISO box first) or Matroska/WebM (EBML magic): MediaInfo reads these by their
+    index and was never seen to spin on them."""
+    return head[4:8] in _MP4_BOXES or head[:4] == b"\x1a\x45\xdf\xa3"
+
+
+def _parse_in_thread(f, read_budget: int, timeout_s: float) -> list[tuple[str, dict]]:
+    """Parse in this process on a daemon thread; give up after `timeout_s`. A stuck C call cannot
+    be stopped: the thread is left to spin until the process exits and later parses go to the
+    worker (the caller should end the process with os._exit, see parse_stuck)."""
+    global _STUCK
+    box: dict[str, Any] = {}
+
+    def run():
+        try:
+            box["tracks"] = _parse_tracks(f, read_budget)
+        except BaseException as exc:   # handed to the caller's thread
+            box["error"] = exc
+
+    t = threading.Thread(target=run, name="mediainfo-parse", daemon=True)
+    t.start()
+    t.join(timeout_s)
+    if t.is_alive():
+        _STUCK = True
+        raise Unreadable(_TIMEOUT_MESSAGE, detail=f"MediaInfo did not finish in {timeout_s} s (in process)")
+    if "error" in box:
+        raise box["error"]
+    return box["tracks"]
+
+
+_TIMEOUT_MESSAGE = "分析该文件超时：文件内容异常（可能已损坏或不是正常的视频），无法读取。"
+
+
+def _parse_isolated(f, size: int, read_budget: int, timeout_s: float) -> list[tuple[str, dict]]:
+    """Parse in another process. A real file, or a window of one (a member stored in a ZIP), goes
+    to the long-lived worker of checks.media.worker; any other stream to a child forked for it."""
+    import socket   # only the isolated paths need it (3 ms of a one-shot check's start)
     window = _file_window(f, size)
     if window and hasattr(socket, "send_fds") and hasattr(os, "fork"):
-        tracks = _parse_in_worker(window, read_budget, timeout_s)
-    elif hasattr(os, "fork"):
-        tracks = _parse_in_child(f, read_budget, timeout_s)
-        f.seek(0)   # the child moved the shared file offset
-    else:
-        tracks = _parse_tracks(f, read_budget)
-    return _build([(kind, raw) for kind, raw in tracks])
+        return _parse_in_worker(window, read_budget, timeout_s)
+    if hasattr(os, "fork"):
+        try:
+            return _parse_in_child(f, read_budget, timeout_s)
+        finally:
+            f.seek(0)   # the child moved the shared file offset
+    return _parse_tracks(f, read_budget)
 
 
 def _file_window(f, size: int) -> tuple[int, int, int] | None:
@@ -157,8 +226,7 @@ def _parse_in_worker(window, read_budget: int, timeout_s: float) -> list[tuple[s
     try:
         payload = _WORKER.parse(fd, start, length, read_budget, timeout_s)
     except WorkerTimeout as exc:
-        raise Unreadable("分析该文件超时：文件内容异常（可能已损坏或不是正常的视频），无法读取。",
-                         detail=str(exc)) from exc
+        raise Unreadable(_TIMEOUT_MESSAGE, detail=str(exc)) from exc
     except WorkerDied as exc:
         raise Unreadable("无法解析该视频文件，文件可能已损坏。", detail="MediaInfo worker died") from exc
     if "unreadable" in payload:
@@ -167,25 +235,43 @@ def _parse_in_worker(window, read_budget: int, timeout_s: float) -> list[tuple[s
 
 
 def _parse_tracks(f, read_budget: int) -> list[tuple[str, dict]]:
-    """pymediainfo tracks reduced to the canonical raw keys (durations in seconds)."""
-    from pymediainfo import MediaInfo
-
+    """MediaInfo's tracks of `f` reduced to the canonical raw keys (durations in seconds), the
+    frame rate cross-checked against the frames where MediaInfo calls it variable or unknown."""
+    from checks.media import libmediainfo
     try:
-        info = MediaInfo.parse(_Budgeted(f, read_budget))
+        report = libmediainfo.parse_json(_Budgeted(f, read_budget))
     except Exception as exc:  # libmediainfo failure on hostile input: report, never crash
         raise Unreadable("无法解析该视频文件，文件可能已损坏。", detail=repr(exc)) from exc
-    tracks = []
-    for t in info.tracks:
-        if t.track_type in _KEYS:
-            d = t.to_data()
-            raw = {k: d.get(src) for k, (src, _) in _KEYS[t.track_type].items()}
-            raw["duration"] = _ms_to_s(raw["duration"])
-            tracks.append((t.track_type, raw))
+    tracks = _tracks_from_json(report)
+    _cross_check_frame_rate(f, tracks)
     return tracks
+
+
+def _cross_check_frame_rate(f, tracks: list[tuple[str, dict]]) -> None:
+    video = next((raw for kind, raw in tracks if kind == "Video"), None)
+    if video is None:
+        return
+    mode = (_str(video.get("frame_rate_mode")) or "").upper()
+    if mode != "VFR" and _num(video.get("frame_rate")) is not None:
+        return
+    from checks.media.frames import frame_timing
+    general = next((raw for kind, raw in tracks if kind == "General"), {})
+    f.seek(0)
+    timing = frame_timing(f, sequential=_yes(general.get("is_streamable")) is True)
+    if timing is None:
+        return
+    if timing.constant:
+        video["frame_rate"], video["frame_rate_mode"] = timing.fps, "CFR"
+    elif mode != "VFR":           # no rate from MediaInfo: the sampled frames' average
+        video["frame_rate"], video["frame_rate_mode"] = timing.fps, "VFR"
+    # variable and MediaInfo says so: its average (over the whole file) stands
 
 
 def _parse_in_child(f, read_budget: int, timeout_s: float) -> list[tuple[str, dict]]:
     """Run `_parse_tracks` in a forked child; its JSON result comes back through a pipe."""
+    import select
+    import signal
+    import time
     _preload_library()
     r, w = os.pipe()
     pid = os.fork()
@@ -211,8 +297,7 @@ def _parse_in_child(f, read_budget: int, timeout_s: float) -> list[tuple[str, di
             ready = select.select([r], [], [], max(left, 0))[0] if left > 0 else []
             if not ready:
                 os.kill(pid, signal.SIGKILL)
-                raise Unreadable("分析该文件超时：文件内容异常（可能已损坏或不是正常的视频），无法读取。",
-                                 detail=f"MediaInfo did not finish in {timeout_s} s")
+                raise Unreadable(_TIMEOUT_MESSAGE, detail=f"MediaInfo did not finish in {timeout_s} s")
             chunk = os.read(r, 1 << 16)
             if not chunk:
                 break
@@ -229,23 +314,21 @@ def _parse_in_child(f, read_budget: int, timeout_s: float) -> list[tuple[str, di
     return [(kind, raw) for kind, raw in payload["tracks"]]
 
 
-_LIBRARY_LOADED = False
-
-
 def _preload_library() -> None:
     """Load libmediainfo in the parent once, so a forked child never has to dlopen it."""
-    global _LIBRARY_LOADED
-    if not _LIBRARY_LOADED:
-        from pymediainfo import MediaInfo
-        try:
-            MediaInfo.parse(io.BytesIO(bytes(16)))   # public API; loads and initialises the library
-        except Exception:
-            pass                                     # the child will report the failure
-        _LIBRARY_LOADED = True
+    from checks.media import libmediainfo
+    try:
+        libmediainfo.load()
+    except OSError:
+        pass                                     # the child will report the failure
 
 
 def from_mediainfo_json(data: str | bytes | dict) -> dict[str, Any]:
     """The same facts from `mediainfo --Output=JSON FILE` output (text or parsed dict)."""
+    return _build(_tracks_from_json(data))
+
+
+def _tracks_from_json(data: str | bytes | dict) -> list[tuple[str, dict]]:
     if isinstance(data, (str, bytes)):
         try:
             data = json.loads(data)
@@ -257,10 +340,10 @@ def from_mediainfo_json(data: str | bytes | dict) -> dict[str, Any]:
         kind = t.get("@type")
         if kind in _KEYS:
             extra = t.get("extra") or {}
-            raw = {k: t.get(src, extra.get(src)) for k, (_, src) in _KEYS[kind].items()}
+            raw = {k: t.get(src, extra.get(src)) for k, src in _KEYS[kind].items()}
             raw["duration"] = _num(raw["duration"])
             tracks.append((kind, raw))
-    return _build(tracks)
+    return tracks
 
 
 # --- building facts from canonical raw tracks ---------------------------------------------------
@@ -414,27 +497,3 @@ def _rate_from_size(stream_size, duration_s) -> int | None:
     if size and duration_s:
         return int(round(size * 8 / duration_s))
     return None
-
-
-class _Budgeted:
-    """Read-through wrapper that stops handing bytes to MediaInfo after `budget` bytes,
-    so random or hostile content can never make it scan a whole large file."""
-
-    mode = "rb"
-
-    def __init__(self, f, budget: int):
-        self._f, self._left = f, budget
-
-    def read(self, n: int = -1) -> bytes:
-        if self._left <= 0:
-            return b""
-        n = self._left if n is None or n < 0 else min(n, self._left)
-        data = self._f.read(n)
-        self._left -= len(data)
-        return data
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self._f.seek(offset, whence)
-
-    def tell(self) -> int:
-        return self._f.tell()

@@ -51,11 +51,15 @@ def judge_video(facts: dict, item_spec: dict, video_spec: dict, path: str | None
 
 def judge_total_duration(facts_list: list[dict], item_spec: dict, paths: list[str],
                          video_spec: dict | None = None) -> list[Finding]:
-    """Several videos of one item must total at most `video.total_max_duration_s` (e.g. 50 min)."""
+    """Several videos of one item must total at most `video.total_max_duration_s` (e.g. 50 min),
+    with the same `duration_tolerance_s` as a single file (the contest's video_spec when not given)."""
     limit = (item_spec.get("video") or {}).get("total_max_duration_s")
     if not limit or not facts_list:
         return []
-    tol = (video_spec or {}).get("duration_tolerance_s", 0)
+    if video_spec is None:
+        from checks.rules import load_rules   # cached; callers that hold the rules pass the spec
+        video_spec = load_rules()["video_spec"]
+    tol = video_spec["duration_tolerance_s"]
     durations = [f.get("duration_s") for f in facts_list]
     item = item_spec.get("key")
     names = "、".join(str(p) for p in paths)

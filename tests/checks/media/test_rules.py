@@ -302,3 +302,37 @@ def test_fix_command_keeps_an_over_size_file_inside_the_limit(facts_of):
     kbps = int(shlex.split(cmd)[shlex.split(cmd).index("-b:v") + 1].rstrip("k"))
     assert (kbps + SPEC["audio_bitrate_kbps"]) * 1200 / 8 * 1000 <= SPEC["max_size_mb"] * 1_000_000
     assert kbps >= SPEC["min_bitrate_kbps"]
+
+
+# --- video.duration: a total uses the single-file tolerance --------------------------------
+
+def _with_total_limit(seconds: float) -> dict:
+    return dict(FUSION, video=dict(FUSION["video"], total_max_duration_s=seconds))
+
+
+@pytest.mark.parametrize("spec", [SPEC, None], ids=["spec-given", "spec-from-rules"])
+def test_total_over_the_limit_by_less_than_the_tolerance_passes(facts_of, spec):
+    long = facts_of("long_16min")
+    total = 2 * long["duration_s"]                      # two real 16-minute files
+    over = SPEC["duration_tolerance_s"] - 0.1           # 0.4 s over: a single file would pass
+    assert judge_total_duration([long, long], _with_total_limit(total - over), ["a.mp4", "b.mp4"], spec) == []
+
+
+@pytest.mark.parametrize("spec", [SPEC, None], ids=["spec-given", "spec-from-rules"])
+def test_total_over_the_limit_by_more_than_the_tolerance_fails(facts_of, spec):
+    long = facts_of("long_16min")
+    total = 2 * long["duration_s"]
+    over = SPEC["duration_tolerance_s"] + 0.1           # 0.6 s over: a single file would fail too
+    f, = judge_total_duration([long, long], _with_total_limit(total - over), ["a.mp4", "b.mp4"], spec)
+    assert (f.rule, f.level) == ("video.duration", ERROR)
+
+
+def test_single_file_and_total_share_the_tolerance_boundary(facts_of):
+    long = facts_of("long_16min")
+    d = long["duration_s"]
+    tol = SPEC["duration_tolerance_s"]
+    for over, fails in [(tol - 0.1, False), (tol + 0.1, True)]:
+        single_item = dict(VOC, video=dict(VOC["video"], min_duration_s=0, max_duration_s=d - over))
+        single = [x for x in judge_video(long, single_item, SPEC, "a.mp4") if x.rule == "video.duration"]
+        total = judge_total_duration([long], _with_total_limit(d - over), ["a.mp4"], SPEC)
+        assert bool(single) == bool(total) == fails
