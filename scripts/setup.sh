@@ -7,6 +7,9 @@ dev=0; [ "${1:-}" = "--dev" ] && dev=1
 
 apt_pkgs=(mediainfo libarchive13 libarchive-tools catdoc unar fonts-noto-cjk)
 [ $dev = 1 ] && apt_pkgs+=(chromium fonts-noto-color-emoji)   # emoji so screenshots show ✅ as teachers see it
+# node/npm only to install the browser's MediaInfo (package-lock.json); skipped where already present
+command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || apt_pkgs+=(npm)
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -26,4 +29,11 @@ if [ ! -f "$stamp" ]; then
   fi
   grep -v "^WARNING: Location" "$err" >&2 || true; rm -f "$err"
   touch "$stamp"
+fi
+
+# The browser-side video check's WebAssembly (served by the app itself, never from a CDN).
+npm_stamp=node_modules/.installed-$(sha1sum package-lock.json | cut -c1-12)
+if [ ! -f "$npm_stamp" ]; then
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  touch "$npm_stamp"
 fi
