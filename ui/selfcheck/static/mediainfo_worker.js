@@ -1,0 +1,38 @@
+// Runs MediaInfo (WebAssembly) on one File at a time, off the page's thread so a stuck parse can be
+// killed (worker.terminate) without freezing the page. Reads only the byte ranges MediaInfo asks
+// for, through File.slice; the file itself never leaves the computer.
+/* global MediaInfo */
+"use strict";
+importScripts("mediainfo.min.js");
+
+// 64 KiB pieces, as pymediainfo feeds the server's MediaInfoLib: the same library fed the same way
+// reads the same bytes and so reports the same fields (larger pieces change measured bit rates).
+const CHUNK = 64 * 1024;
+let factory = null;
+
+function instance() {
+  if (!factory) {
+    factory = MediaInfo.mediaInfoFactory({
+      format: "JSON", full: true, chunkSize: CHUNK,
+      locateFile: name => new URL(name, self.location.href).href,
+    });
+  }
+  return factory;
+}
+
+self.onmessage = async event => {
+  const {id, file} = event.data;
+  let read = 0;
+  try {
+    const mi = await instance();
+    const json = await mi.analyzeData(file.size, async (size, offset) => {
+      const piece = new Uint8Array(await file.slice(offset, offset + size).arrayBuffer());
+      read += piece.length;
+      return piece;
+    });
+    self.postMessage({id, ok: true, json, read});
+  } catch (err) {
+    factory = null;                       // a failed instance is not reused
+    self.postMessage({id, ok: false, error: String((err && err.message) || err), read});
+  }
+};
