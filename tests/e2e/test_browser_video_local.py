@@ -1,0 +1,155 @@
+"""Videos checked in the teacher's browser (issue 9), in Debian's Chromium against `streamlit run app.py`:
+MediaInfo runs as WebAssembly in the uploader frame, only its JSON reaches the server, and the report
+reads as for an uploaded video plus one line. The token folder on disk is what the server received."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checks import check_paths
+from checks.media.browser_record import MAGIC
+from samplegen.media import make_video, sample
+from tests.e2e.conftest import start_server, stop_server
+from tests.e2e.test_browser_selfcheck import _choose_project, _open, _screenshot
+
+INFO_LINE = "该视频在本机分析，未上传"
+FRAME = "iframe[title='作品文件上传']"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, artifacts):
+    """Own server: the tests read its upload folder (the data dir) to see what arrived."""
+    data_dir = tmp_path_factory.mktemp("rating-data-local")
+    proc, url = start_server(data_dir, artifacts / "e2e-server-local-video.log")
+    yield url, data_dir
+    stop_server(proc)
+
+
+def _received(data_dir: Path) -> dict[str, bytes]:
+    """Every file in every live token folder: relative path -> bytes."""
+    out = {}
+    for files in (data_dir / "uploads" / "selfcheck").glob("up-*/files"):
+        for p in files.rglob("*"):
+            if p.is_file():
+                out[p.relative_to(files).as_posix()] = p.read_bytes()
+    return out
+
+
+def _pick(page, picker: str, paths, rows: int):
+    frame = page.frame_locator(FRAME)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached")
+    frame.get_by_role("button", name="选择整个文件夹").wait_for()
+    frame.locator(f"#{picker}").set_input_files(paths if isinstance(paths, list) else str(paths))
+    frame.locator("#summary[data-state='done']").wait_for(timeout=120_000)
+    assert frame.locator("#list .st").count() == rows
+    return frame
+
+
+def _check(page):
+    page.locator(".st-key-sc_run button").click()
+    page.get_by_role("heading", name="检查结果").wait_for(timeout=120_000)
+    page.get_by_role("button", name="下载完整报告（HTML）").wait_for()
+
+
+def _assert_fps_finding(page):
+    fps_row = page.locator("[data-testid='stExpanderDetails']", has_text="帧").first
+    assert "25 帧/秒" in fps_row.inner_text() or "25帧/秒" in fps_row.inner_text()
+    codes = [c.inner_text() for c in page.locator("[data-testid='stCode'] code").all()]
+    assert any("ffmpeg" in c and "-r 25" in c for c in codes), codes
+    assert "规则编号 video.fps" in page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_30fps_video_is_checked_without_uploading_it(page, server, tmp_path, artifacts):
+    url, data_dir = server
+    video = make_video(tmp_path / "教学活动录像.mp4", seconds=1, fps=30)
+    _open(page, url)
+    _choose_project(page, "职业教育实践性教学案例")
+    frame = _pick(page, "files", video, rows=1)
+    assert frame.locator("#list .st").inner_text() == "已分析"
+    assert "1 个视频已在本机分析" in frame.locator("#summary").inner_text()
+    got = _received(data_dir)
+    assert list(got) == ["教学活动录像.mp4"]
+    record = got["教学活动录像.mp4"]
+    assert record.startswith(MAGIC) and len(record) < 64_000          # JSON only
+    assert video.read_bytes()[:4096] not in record                     # no video bytes
+    _check(page)
+    _assert_fps_finding(page)
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert INFO_LINE in body and "规则编号 video.browser_check" in body
+    _screenshot(page, artifacts / "selfcheck-video-in-browser.png")
+
+
+def test_folder_with_a_30fps_video_is_checked_without_uploading_it(page, server, tmp_path):
+    url, data_dir = server
+    folder = tmp_path / "录像"
+    folder.mkdir()
+    make_video(folder / "教学活动录像.mp4", seconds=1, fps=30)
+    _open(page, url)
+    _choose_project(page, "职业教育实践性教学案例")
+    _pick(page, "dir", folder, rows=1)
+    got = _received(data_dir)
+    assert list(got) == ["录像/教学活动录像.mp4"] and got["录像/教学活动录像.mp4"].startswith(MAGIC)
+    assert sum(map(len, got.values())) < 64_000
+    _check(page)
+    _assert_fps_finding(page)
+    assert INFO_LINE in page.locator("[data-testid='stMain']").inner_text()
+
+
+SAMPLES = ["ok_small", "fps30", "hevc", "mov_720p", "no_audio", "moov_last_small", "interlaced"]
+
+
+def test_browser_and_server_give_the_same_findings(page, server, video_cache, tmp_path):
+    """Each sample video (25/30 fps, HEVC, MOV named .mp4, no audio, moov at the end, interlaced):
+    the report from the browser's JSON equals the report from the file, but for the one info line."""
+    url, data_dir = server
+    videos = [sample(video_cache, n) for n in SAMPLES]
+    _open(page, url)
+    frame = _pick(page, "files", [str(v) for v in videos], rows=len(videos))
+    assert [s.inner_text() for s in frame.locator("#list .st").all()] == ["已分析"] * len(videos)
+    got = _received(data_dir)
+    assert sorted(got) == sorted(v.name for v in videos)
+    for video in videos:
+        record = tmp_path / "records" / video.name
+        record.parent.mkdir(exist_ok=True)
+        record.write_bytes(got[video.name])
+        assert record.read_bytes().startswith(MAGIC)
+        for project in ("vocational_practice", None):
+            local = check_paths([record], project=project, browser_media=True)
+            uploaded = check_paths([video], project=project)
+            info = [f for f in local.findings if f.rule == "video.browser_check"]
+            assert [(f.level, f.message, f.path) for f in info] == [("info", INFO_LINE, video.name)]
+            local.findings = [f for f in local.findings if f.rule != "video.browser_check"]
+            assert local.to_dict() == uploaded.to_dict(), video.name
+            assert [f.facts for f in local.files] == [f.facts for f in uploaded.files], video.name
+    for files in (data_dir / "uploads" / "selfcheck").glob("up-*/files"):
+        shutil.rmtree(files.parent)           # not checked: leave nothing for the next test
+    # the samples differ where it matters, so equal reports are not equal by accident
+    rules = {v.stem: {f.rule for f in check_paths([v], project="vocational_practice").findings} for v in videos}
+    assert "video.fps" in rules["fps30"] and "video.fps" not in rules["ok_small"]
+    assert rules["hevc"] != rules["ok_small"] and rules["interlaced"] != rules["ok_small"]
+
+
+def test_without_webassembly_the_video_is_uploaded_and_the_page_says_why(browser, server, tmp_path):
+    url, data_dir = server
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+    ctx.add_init_script("delete globalThis.WebAssembly")     # as where a policy turns WebAssembly off
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        video = make_video(tmp_path / "教学活动录像.mp4", seconds=1, fps=30)
+        _open(page, url)
+        _choose_project(page, "职业教育实践性教学案例")
+        frame = _pick(page, "files", video, rows=1)
+        note = frame.locator("#list div.note").inner_text()
+        assert "浏览器不支持 WebAssembly" in note and "改为上传" in note
+        assert frame.locator("#list .st").inner_text() == "已上传"
+        assert "1 个视频未能在本机分析，已改为上传" in frame.locator("#summary").inner_text()
+        assert _received(data_dir) == {"教学活动录像.mp4": video.read_bytes()}
+        _check(page)
+        _assert_fps_finding(page)
+        assert INFO_LINE not in page.locator("[data-testid='stMain']").inner_text()
+    finally:
+        ctx.close()
