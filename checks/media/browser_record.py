@@ -25,6 +25,7 @@ MAGIC = b"RATING-BROWSER-MEDIAINFO 1\n"
 MAX_RECORD_BYTES = 256 * 1024        # a full MediaInfo JSON of a real video is 4-20 KB
 MAX_TRACKS = 64
 MAX_VALUE_CHARS = 4096
+MAX_DEPTH = 6
 MAX_DECLARED_SIZE = 1 << 44          # 16 TiB: any real recording is far below
 # Kinds the browser may claim (checks.sniff names; data/rules/contest.yaml kind_groups.video).
 VIDEO_KINDS = frozenset({"mp4", "mov", "mkv", "avi", "flv", "wmv", "mpegts", "webm", "mpeg", "3gp"})
@@ -119,13 +120,15 @@ def _check_mediainfo(data: dict, declared_size: int) -> None:
 
 
 def _check_value(key, value, depth: int = 0) -> None:
+    """Plain strings, nested a few levels in objects and lists ("extra", conformance reports)."""
     if not isinstance(key, str) or len(key) > 128:
         raise Unreadable("字段名不合理。")
     if isinstance(value, str):
         if len(value) > MAX_VALUE_CHARS:
             raise Unreadable(f"字段 {key[:40]} 过长。")
-    elif isinstance(value, dict) and depth == 0 and len(value) <= 512:
-        for k, v in value.items():          # MediaInfo's "extra": one level of plain strings
+    elif isinstance(value, (dict, list)) and depth < MAX_DEPTH:
+        items = value.items() if isinstance(value, dict) else ((key, v) for v in value)
+        for k, v in items:
             _check_value(k, v, depth + 1)
     else:
         raise Unreadable(f"字段 {key[:40]} 的类型不对。")
