@@ -103,7 +103,11 @@ function toUpload(it) {
 async function analyseHere(it, kind) {
   const st = it.el.querySelector(".st");
   st.textContent = "分析中"; analysing++; show();
+  const t0 = performance.now();
   const res = await BrowserMedia.analyse(it.file);
+  it.el.dataset.analyseMs = Math.round(performance.now() - t0);   // read by bench/bench_browser_video.py
+  it.el.dataset.readBytes = res.read || 0;
+  it.el.dataset.parseMs = res.parseMs || 0;
   let why = res.ok ? null : res.reason;
   if (res.ok) {
     try {
@@ -193,6 +197,9 @@ async function walk(entry, out) {
   }
 }
 const zone = $("zone");
+if (window.BrowserMedia && CFG.miUrl) {
+  for (const ev of ["pointerenter", "dragenter", "focusin"]) zone.addEventListener(ev, () => BrowserMedia.warm(), {once: true});
+}
 zone.addEventListener("dragover", e => { e.preventDefault(); zone.classList.add("over"); });
 zone.addEventListener("dragleave", () => zone.classList.remove("over"));
 zone.addEventListener("drop", async e => {

@@ -86,6 +86,13 @@ window.BrowserMedia = (function () {
     });
   }
 
+  // Fetch and compile MediaInfo while the teacher is still choosing files (the file dialog takes
+  // seconds); nothing is loaded for visitors who never reach the uploader.
+  function warm() {
+    if (worker || typeof WebAssembly !== "object" || typeof Worker !== "function") return;
+    try { startWorker(); worker.postMessage({warm: true}); } catch (err) { stopWorker("本机分析组件无法启动"); }
+  }
+
   // One analysis at a time: the 10-second limit then measures this file's analysis alone.
   function analyse(file) {
     const run = chain.then(() => analyseNow(file));
@@ -93,5 +100,5 @@ window.BrowserMedia = (function () {
     return run;
   }
 
-  return {sniff, analyse, videoKind};
+  return {sniff, analyse, warm, videoKind};
 })();

@@ -21,16 +21,18 @@ function instance() {
 }
 
 self.onmessage = async event => {
-  const {id, file} = event.data;
+  const {id, file, warm} = event.data;
+  if (warm) return instance().catch(() => { factory = null; });   // load and compile ahead of use
   let read = 0;
   try {
     const mi = await instance();
+    const t0 = performance.now();
     const json = await mi.analyzeData(file.size, async (size, offset) => {
       const piece = new Uint8Array(await file.slice(offset, offset + size).arrayBuffer());
       read += piece.length;
       return piece;
     });
-    self.postMessage({id, ok: true, json, read});
+    self.postMessage({id, ok: true, json, read, parseMs: Math.round(performance.now() - t0)});
   } catch (err) {
     factory = null;                       // a failed instance is not reused
     self.postMessage({id, ok: false, error: String((err && err.message) || err), read});
