@@ -3,7 +3,6 @@ MediaInfo runs as WebAssembly in the uploader frame, only its JSON reaches the s
 reads as for an uploaded video plus one line. The token folder on disk is what the server received."""
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -36,6 +35,12 @@ def _received(data_dir: Path) -> dict[str, bytes]:
             if p.is_file():
                 out[p.relative_to(files).as_posix()] = p.read_bytes()
     return out
+
+
+def _forget_uploads(data_dir: Path) -> None:
+    """A test that does not press 开始检查 leaves its token folder: remove it for the next test."""
+    for folder in (data_dir / "uploads" / "selfcheck").glob("up-*"):
+        shutil.rmtree(folder)
 
 
 def _pick(page, picker: str, paths, rows: int):
@@ -124,8 +129,7 @@ def test_browser_and_server_give_the_same_findings(page, server, video_cache, tm
             local.findings = [f for f in local.findings if f.rule != "video.browser_check"]
             assert local.to_dict() == uploaded.to_dict(), video.name
             assert [f.facts for f in local.files] == [f.facts for f in uploaded.files], video.name
-    for files in (data_dir / "uploads" / "selfcheck").glob("up-*/files"):
-        shutil.rmtree(files.parent)           # not checked: leave nothing for the next test
+    _forget_uploads(data_dir)
     # the samples differ where it matters, so equal reports are not equal by accident
     rules = {v.stem: {f.rule for f in check_paths([v], project="vocational_practice").findings} for v in videos}
     assert "video.fps" in rules["fps30"] and "video.fps" not in rules["ok_small"]
@@ -151,5 +155,104 @@ def test_without_webassembly_the_video_is_uploaded_and_the_page_says_why(browser
         _check(page)
         _assert_fps_finding(page)
         assert INFO_LINE not in page.locator("[data-testid='stMain']").inner_text()
+    finally:
+        ctx.close()
+
+
+def _remux(src: Path, dst: Path, fmt: str, types=("video", "audio")) -> Path:
+    """The same streams in another ISO container (3GP; audio only: M4A)."""
+    import av
+    with av.open(str(src)) as inp, av.open(str(dst), "w", format=fmt) as out:
+        streams = {s.index: out.add_stream_from_template(s) for s in inp.streams if s.type in types}
+        for packet in inp.demux():
+            if packet.stream.index in streams and packet.dts is not None:
+                packet.stream = streams[packet.stream.index]
+                out.mux(packet)
+    return dst
+
+
+def _encoded(dst: Path, fmt: str, vcodec: str) -> Path:
+    """A few real frames in the container, in a codec it takes as is."""
+    import av
+    import numpy as np
+    with av.open(str(dst), "w", format=fmt) as out:
+        vs = out.add_stream(vcodec, rate=25)
+        vs.width, vs.height, vs.pix_fmt = 176, 144, "yuv420p"
+        for i in range(10):
+            frame = av.VideoFrame.from_ndarray(np.full((144, 176, 3), i * 20, np.uint8), format="rgb24")
+            frame.pts = i
+            out.mux(vs.encode(frame))
+        out.mux(vs.encode(None))
+    return dst
+
+
+def test_the_browser_sniff_agrees_with_the_server_sniff(page, server, video_cache, tmp_path):
+    """browser_media.js decides what is a video from the first 1 KiB; for real files of every video
+    container and for documents, archives, images and audio it must say what checks/sniff.py says."""
+    from checks.media.browser_record import VIDEO_KINDS
+    from checks.sniff import sniff_path
+    from samplegen.archives import make_zip
+    from samplegen.docs import make_docx, make_text_pdf
+    from tests.conftest import FIXTURES
+    from tests.checks.media.test_facts import hanging_ts_junk
+
+    mp4 = sample(video_cache, "ok_small")
+    files = [mp4, sample(video_cache, "mov_720p"), sample(video_cache, "mkv_720p"),
+             sample(video_cache, "moov_last_small"), sample(video_cache, "random"),
+             _encoded(tmp_path / "v.avi", "avi", "mpeg4"), _encoded(tmp_path / "v.flv", "flv", "flv"),
+             _encoded(tmp_path / "v.ts", "mpegts", "mpeg2video"), _remux(mp4, tmp_path / "v.3gp", "3gp"),
+             _encoded(tmp_path / "v.mpg", "vob", "mpeg2video"), _encoded(tmp_path / "v.wmv", "asf", "wmv2"),
+             _remux(mp4, tmp_path / "a.m4a", "ipod", types=("audio",)),
+             make_docx(tmp_path / "d.docx", title="说明"), make_text_pdf(tmp_path / "d.pdf", ["第一行"]),
+             make_zip(tmp_path / "z.zip", {"a.txt": b"x"}), FIXTURES / "rar" / "rar5-subdirs.rar"]
+    junk = tmp_path / "junk.ts"
+    hanging_ts_junk(junk)
+    files.append(junk)
+    _open(page, server[0])
+    page.frame_locator(FRAME).get_by_role("button", name="选择整个文件夹").wait_for()
+    frame = next(f for f in page.frames if f.evaluate("() => !!window.BrowserMedia"))
+    seen = {}
+    for f in files:
+        kind = sniff_path(f)
+        head = list(f.read_bytes()[:1024])
+        got = frame.evaluate("h => BrowserMedia.videoKind(new Uint8Array(h))", head)
+        seen[f.name] = (kind, got)
+        assert got == (kind if kind in VIDEO_KINDS else None), (f.name, kind, got)
+    assert {k for k, _ in seen.values()} >= {"mp4", "mov", "mkv", "avi", "flv", "mpegts", "3gp", "mpeg", "wmv",
+                                               "m4a", "docx", "pdf", "zip", "rar"}, seen
+
+
+@pytest.mark.parametrize("how, reason", [
+    ("missing", "分析出错"),                        # the .wasm cannot be fetched: MediaInfo cannot start
+    ("hanging", "本机分析超过 10 秒仍未完成"),        # the .wasm never arrives: the 10 s limit
+    ("junk", "本机分析超过 10 秒仍未完成"),           # MediaInfoLib 24.12 spins on it: the worker is killed
+])
+def test_when_the_analysis_fails_the_video_is_uploaded(browser, server, tmp_path, how, reason):
+    url, data_dir = server
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+    if how == "missing":
+        ctx.route("**/MediaInfoModule.wasm", lambda route: route.fulfill(status=404, body="无"))
+    elif how == "hanging":
+        ctx.route("**/MediaInfoModule.wasm", lambda route: None)       # never answered
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        if how == "junk":
+            from tests.checks.media.test_facts import hanging_ts_junk
+            video = hanging_ts_junk(tmp_path / "教学活动录像.ts")
+        else:
+            video = make_video(tmp_path / "教学活动录像.mp4", seconds=1, fps=30)
+        _open(page, url)
+        frame = _pick(page, "files", video, rows=1)
+        note = frame.locator("#list div.note").inner_text()
+        assert reason in note and note.endswith("改为上传该视频。"), note
+        assert frame.locator("#list .st").inner_text() == "已上传"
+        assert _received(data_dir) == {video.name: video.read_bytes()}
+        if how != "junk":                  # the server's own parse of the junk takes its 15 s limit
+            _check(page)
+            _assert_fps_finding(page)
+            assert INFO_LINE not in page.locator("[data-testid='stMain']").inner_text()
+        else:
+            _forget_uploads(data_dir)
     finally:
         ctx.close()

@@ -64,7 +64,8 @@ window.BrowserMedia = (function () {
     worker.onmessage = e => {
       const done = pending.get(e.data.id);
       pending.delete(e.data.id);
-      if (done) done(e.data.ok ? e.data : {ok: false, reason: "分析出错（" + e.data.error + "）"});
+      if (!e.data.ok) console.warn("MediaInfo:", e.data.error);      // details for whoever debugs; the page stays Chinese
+      if (done) done(e.data.ok ? e.data : {ok: false, reason: "本机分析出错（分析组件未能加载，或无法解析该文件）"});
     };
     worker.onerror = e => { e.preventDefault(); stopWorker("本机分析组件无法启动"); };
   }
