@@ -62,6 +62,22 @@ def is_record(head: bytes) -> bool:
     return head.startswith(MAGIC)
 
 
+def declared_size(path) -> int | None:
+    """The video size a record file states (None if the file is no valid record): for listings
+    that show sizes before the check, e.g. the live checklist."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(len(MAGIC) + MAX_RECORD_BYTES + 1)
+    except OSError:
+        return None
+    if not is_record(data):
+        return None
+    try:
+        return envelope(data[len(MAGIC):])["size"]
+    except Unreadable:
+        return None
+
+
 def envelope(body: bytes) -> dict:
     """The route's check of a PUT body: JSON object with size, kind and a mediainfo object."""
     if len(body) > MAX_RECORD_BYTES:

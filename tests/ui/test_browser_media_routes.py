@@ -67,6 +67,7 @@ def test_the_json_is_stored_as_a_record_at_the_videos_path(server):
     assert _put(server, token, "../../逃逸.mp4", env)[1]["path"] == "逃逸.mp4"      # sanitised like uploads
     assert not list((upload_route.files_root(token).parent / "partial").iterdir())
     assert upload_route.status(token) == {"files": 2, "bytes": 2 * record.stat().st_size, "active": 0}
+    assert browser_record.declared_size(record) == 1000
 
 
 @pytest.mark.parametrize("body, status, message", [
@@ -105,6 +106,8 @@ def test_assets_are_gzipped_cached_for_a_year_and_versioned(server):
     assert _request(server, "GET", f"{base}/browser_media.js", headers={"If-None-Match": etag})[0] == 304
     assert _request(server, "GET", "/api/browser-assets/0000000000000000/MediaInfoModule.wasm")[0] == 404
     assert _request(server, "GET", f"{base}/package.json")[0] == 404
+    status, _, body = _request(server, "GET", f"{base}/LICENSE-mediainfo.js.txt")
+    assert status == 200 and b"MediaArea.net SARL" in body and b"Redistribution and use" in body
     assert _request(server, "GET", f"{base}/..%2F..%2Fapp.py")[0] == 404
 
 

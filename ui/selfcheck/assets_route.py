@@ -22,6 +22,8 @@ FILES = {
     "MediaInfoModule.wasm": (_MI_DIST / "MediaInfoModule.wasm", "application/wasm"),
     "browser_media.js": (_STATIC / "browser_media.js", "text/javascript; charset=utf-8"),
     "mediainfo_worker.js": (_STATIC / "mediainfo_worker.js", "text/javascript; charset=utf-8"),
+    # BSD-2-Clause asks for its notice to travel with the binary we hand out
+    "LICENSE-mediainfo.js.txt": (_MI_DIST.parent / "LICENSE.txt", "text/plain; charset=utf-8"),
 }
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 _version: str | None = None
@@ -46,7 +48,7 @@ def version() -> str | None:
 def url_base() -> str | None:
     """Where the page loads the assets from, e.g. /api/browser-assets/<hash>; None if unavailable."""
     v = version()
-    return f"{_prefix()}/{v}" if v else None
+    return f"{base_path()}{PREFIX}/{v}" if v else None
 
 
 def _gzip(name: str) -> bytes:
@@ -75,13 +77,14 @@ def routes() -> list:
             body = await anyio.to_thread.run_sync(path.read_bytes)
         return Response(body, media_type=media_type, headers=headers)
 
-    return [Route(_prefix() + "/{version}/{name}", asset, methods=["GET"])]
+    return [Route(base_path() + PREFIX + "/{version}/{name}", asset, methods=["GET"])]
 
 
-def _prefix() -> str:
+def base_path() -> str:
+    """server.baseUrlPath as a prefix ('' or '/base')."""
     try:
         from streamlit import config
         base = (config.get_option("server.baseUrlPath") or "").strip("/")
     except Exception:
         base = ""
-    return (f"/{base}" if base else "") + PREFIX
+    return f"/{base}" if base else ""

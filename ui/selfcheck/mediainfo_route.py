@@ -20,7 +20,8 @@ PREFIX = "/api/selfcheck-media"
 
 
 def url_prefix() -> str:
-    return upload_route.url_prefix()[: -len(upload_route.PREFIX)] + PREFIX
+    from ui.selfcheck.assets_route import base_path
+    return base_path() + PREFIX
 
 
 def routes() -> list:

@@ -1,6 +1,7 @@
 // Runs MediaInfo (WebAssembly) on one File at a time, off the page's thread so a stuck parse can be
 // killed (worker.terminate) without freezing the page. Reads only the byte ranges MediaInfo asks
 // for, through File.slice; the file itself never leaves the computer.
+// MediaInfo: npm mediainfo.js (MediaInfoLib), BSD-2-Clause, notice in LICENSE-mediainfo.js.txt here.
 /* global MediaInfo */
 "use strict";
 importScripts("mediainfo.min.js");
