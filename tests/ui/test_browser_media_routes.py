@@ -83,6 +83,19 @@ def test_bad_bodies_are_refused_in_chinese(server, body, status, message):
     assert upload_route.status(token)["files"] == 0
 
 
+def test_records_count_towards_the_tokens_caps(server, monkeypatch):
+    monkeypatch.setattr(upload_route, "MAX_FILES", 2)
+    token = upload_route.mint()
+    env = {"size": 1000, "kind": "mp4", "mediainfo": MI}
+    assert _put(server, token, "a.mp4", env)[0] == 201
+    assert _put(server, token, "b.mp4", env)[0] == 201
+    assert _put(server, token, "c.mp4", env) == (413, {"error": "一次最多上传 2 个文件，请分批检查。"})
+    monkeypatch.setattr(upload_route, "MAX_FILES", 10)
+    monkeypatch.setattr(upload_route, "MAX_TOKEN_BYTES", upload_route.status(token)["bytes"] + 50)
+    status, body = _put(server, token, "c.mp4", env)
+    assert status == 413 and "总大小不能超过" in body["error"]
+
+
 def test_dead_tokens_are_refused(server):
     used = upload_route.mint()
     upload_route.discard(used)

@@ -39,7 +39,8 @@ def routes() -> list:
         files_dir = upload_route.files_root(token)
         if files_dir is None:
             return fail(403, "上传链接无效或已过期，请刷新页面后重新上传。")
-        if upload_route.status(token)["files"] >= upload_route.MAX_FILES:
+        used = upload_route.status(token)
+        if used["files"] >= upload_route.MAX_FILES:
             return fail(413, f"一次最多上传 {upload_route.MAX_FILES} 个文件，请分批检查。")
         dest = files_dir.joinpath(*safe_parts(request.path_params.get("relpath") or ""))
         if files_dir.resolve() not in dest.resolve().parents:
@@ -52,6 +53,8 @@ def routes() -> list:
                     return fail(413, "视频分析结果过大。")
         except ClientDisconnect:
             return fail(400, "上传中断，请重新上传。")
+        if used["bytes"] + len(body) > upload_route.MAX_TOKEN_BYTES:     # records count like uploads
+            return fail(413, f"一次上传的文件总大小不能超过 {upload_route.MAX_TOKEN_BYTES // 1024 // 1024} MB，请分批检查。")
         try:
             env = browser_record.envelope(bytes(body))
         except Unreadable as exc:
