@@ -33,16 +33,16 @@ _gzipped: dict[str, bytes] = {}
 def version() -> str | None:
     """Hash of every asset, or None when one is missing (npm ci not run): no browser check then."""
     global _version
-    if _version is None:
+    if _version is None:                 # once per process: "" remembers that something is missing
         h = hashlib.sha256()
         try:
             for name, (path, _) in sorted(FILES.items()):
                 h.update(name.encode() + b"\0" + path.read_bytes())
+            _version = h.hexdigest()[:16]
         except OSError:
             log.warning("browser video check disabled: %s missing (run scripts/setup.sh)", _MI_DIST)
-            return None
-        _version = h.hexdigest()[:16]
-    return _version
+            _version = ""
+    return _version or None
 
 
 def url_base() -> str | None:
