@@ -103,33 +103,18 @@ function toUpload(it) {
 async function analyseHere(it, kind) {
   const st = it.el.querySelector(".st");
   st.textContent = "分析中"; analysing++; show();
-  const t0 = performance.now();
-  const res = await BrowserMedia.analyse(it.file);
-  it.el.dataset.analyseMs = Math.round(performance.now() - t0);   // read by bench/bench_browser_video.py
-  it.el.dataset.readBytes = res.read || 0;
-  it.el.dataset.parseMs = res.parseMs || 0;
-  let why = res.ok ? null : res.reason;
-  if (res.ok) {
-    try {
-      const body = JSON.stringify({size: it.file.size, kind, mediainfo: JSON.parse(res.json)});
-      const url = CFG.miUrl + "/" + it.path.split("/").map(encodeURIComponent).join("/");
-      const resp = await fetch(url, {method: "PUT", headers: {"Content-Type": "application/json"}, body});
-      if (resp.status !== 201) {
-        let msg = "服务器拒绝（" + resp.status + "）";
-        try { msg = (await resp.json()).error || msg; } catch (e) {}
-        why = "分析结果未被接收：" + msg;
-      }
-    } catch (err) { why = "分析结果无法发送"; }
-  }
+  const url = CFG.miUrl + "/" + it.path.split("/").map(encodeURIComponent).join("/");
+  const res = await BrowserMedia.check(it.file, kind, url);
+  Object.assign(it.el.dataset, res.timing);          // read by bench/bench_browser_video.py
   analysing--;
-  if (!why) {
+  if (res.ok) {
     stats.done++; stats.count++; stats.local++;
     st.textContent = "已分析"; st.className = "st ok"; it.el.title = "该视频在本机分析，未上传";
     return show();
   }
   stats.fallback++;
   const note = document.createElement("div");
-  note.className = "note"; note.textContent = `${why}，改为上传该视频。`;
+  note.className = "note"; note.textContent = `${res.reason}，改为上传该视频。`;
   it.el.after(note);
   st.textContent = "等待上传";
   toUpload(it);

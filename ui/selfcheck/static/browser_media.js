@@ -101,5 +101,23 @@ window.BrowserMedia = (function () {
     return run;
   }
 
-  return {sniff, analyse, warm, videoKind};
+  // Analyse `file` and PUT {size, kind, mediainfo} to `url`: {ok, reason?, timing}.
+  async function check(file, kind, url) {
+    const t0 = performance.now();
+    const res = await analyse(file);
+    const timing = {analyseMs: Math.round(performance.now() - t0), parseMs: res.parseMs || 0, readBytes: res.read || 0};
+    if (!res.ok) return {ok: false, reason: res.reason, timing};
+    try {
+      const body = JSON.stringify({size: file.size, kind, mediainfo: JSON.parse(res.json)});
+      const resp = await fetch(url, {method: "PUT", headers: {"Content-Type": "application/json"}, body});
+      if (resp.status === 201) return {ok: true, timing};
+      let msg = "服务器拒绝（" + resp.status + "）";
+      try { msg = (await resp.json()).error || msg; } catch (e) {}
+      return {ok: false, reason: "分析结果未被接收：" + msg, timing};
+    } catch (err) {
+      return {ok: false, reason: "分析结果无法发送", timing};
+    }
+  }
+
+  return {sniff, analyse, check, warm, videoKind};
 })();
