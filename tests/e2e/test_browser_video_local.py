@@ -103,6 +103,30 @@ def test_folder_with_a_30fps_video_is_checked_without_uploading_it(page, server,
     assert INFO_LINE in page.locator("[data-testid='stMain']").inner_text()
 
 
+def test_a_dropped_video_is_checked_without_uploading_it(page, server, tmp_path):
+    """The drop area's path (no entries API for a scripted drop: the DataTransfer's files)."""
+    import base64
+    url, data_dir = server
+    video = make_video(tmp_path / "课堂实录.mp4", seconds=1, fps=30)
+    _open(page, url)
+    _choose_project(page, "职业教育实践性教学案例")
+    page.frame_locator(FRAME).get_by_role("button", name="选择整个文件夹").wait_for()
+    frame = next(f for f in page.frames if f.evaluate("() => !!window.BrowserMedia"))
+    frame.evaluate("""([b64, name]) => {
+        const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], name, {type: "video/mp4"}));
+        document.getElementById("zone").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+    }""", [base64.b64encode(video.read_bytes()).decode(), video.name])
+    ui = page.frame_locator(FRAME)
+    ui.locator("#summary[data-state='done']").wait_for()
+    assert ui.locator("#list .st").inner_text() == "已分析"
+    got = _received(data_dir)
+    assert list(got) == ["课堂实录.mp4"] and got["课堂实录.mp4"].startswith(MAGIC) and len(got["课堂实录.mp4"]) < 64_000
+    _check(page)
+    _assert_fps_finding(page)
+
+
 SAMPLES = ["ok_small", "fps30", "hevc", "mov_720p", "no_audio", "moov_last_small", "interlaced"]
 
 
