@@ -250,7 +250,7 @@ def test_the_browser_sniff_agrees_with_the_server_sniff(page, server, video_cach
     ("missing", "分析出错"),                        # the .wasm cannot be fetched: MediaInfo cannot start
     ("hanging", "本机分析超过 10 秒仍未完成"),        # the .wasm never arrives: the 10 s limit
     ("junk", "本机分析超过 10 秒仍未完成"),           # MediaInfoLib 24.12 spins on it: the worker is killed
-    ("refused", "分析结果未被接收：视频分析结果过大。"),  # the server refuses the JSON: its message shown
+    ("refused", "分析结果未被接收：视频分析结果过大，改为上传"),  # the server refuses the JSON: its message shown
 ])
 def test_when_the_analysis_fails_the_video_is_uploaded(browser, server, tmp_path, how, reason):
     url, data_dir = server

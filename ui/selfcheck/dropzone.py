@@ -114,7 +114,7 @@ async function analyseHere(it, kind) {
   }
   stats.fallback++;
   const note = document.createElement("div");
-  note.className = "note"; note.textContent = `${res.reason}，改为上传该视频。`;
+  note.className = "note"; note.textContent = `${res.reason.replace(/。$/, "")}，改为上传该视频。`;
   it.el.after(note);
   st.textContent = "等待上传";
   toUpload(it);
