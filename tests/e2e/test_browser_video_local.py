@@ -12,6 +12,7 @@ from checks import check_paths
 from checks.media.browser_record import MAGIC
 from samplegen.media import make_video, sample
 from tests.e2e.conftest import start_server, stop_server
+from tests.media_containers import encoded, remux
 from tests.e2e.test_browser_selfcheck import _choose_project, _open, _screenshot
 
 INFO_LINE = "该视频在本机分析，未上传"
@@ -183,33 +184,6 @@ def test_without_webassembly_the_video_is_uploaded_and_the_page_says_why(browser
         ctx.close()
 
 
-def _remux(src: Path, dst: Path, fmt: str, types=("video", "audio")) -> Path:
-    """The same streams in another ISO container (3GP; audio only: M4A)."""
-    import av
-    with av.open(str(src)) as inp, av.open(str(dst), "w", format=fmt) as out:
-        streams = {s.index: out.add_stream_from_template(s) for s in inp.streams if s.type in types}
-        for packet in inp.demux():
-            if packet.stream.index in streams and packet.dts is not None:
-                packet.stream = streams[packet.stream.index]
-                out.mux(packet)
-    return dst
-
-
-def _encoded(dst: Path, fmt: str, vcodec: str) -> Path:
-    """A few real frames in the container, in a codec it takes as is."""
-    import av
-    import numpy as np
-    with av.open(str(dst), "w", format=fmt) as out:
-        vs = out.add_stream(vcodec, rate=25)
-        vs.width, vs.height, vs.pix_fmt = 176, 144, "yuv420p"
-        for i in range(10):
-            frame = av.VideoFrame.from_ndarray(np.full((144, 176, 3), i * 20, np.uint8), format="rgb24")
-            frame.pts = i
-            out.mux(vs.encode(frame))
-        out.mux(vs.encode(None))
-    return dst
-
-
 def test_the_browser_sniff_agrees_with_the_server_sniff(page, server, video_cache, tmp_path):
     """browser_media.js decides what is a video from the first 1 KiB; for real files of every video
     container and for documents, archives, images and audio it must say what checks/sniff.py says."""
@@ -223,10 +197,10 @@ def test_the_browser_sniff_agrees_with_the_server_sniff(page, server, video_cach
     mp4 = sample(video_cache, "ok_small")
     files = [mp4, sample(video_cache, "mov_720p"), sample(video_cache, "mkv_720p"),
              sample(video_cache, "moov_last_small"), sample(video_cache, "random"),
-             _encoded(tmp_path / "v.avi", "avi", "mpeg4"), _encoded(tmp_path / "v.flv", "flv", "flv"),
-             _encoded(tmp_path / "v.ts", "mpegts", "mpeg2video"), _remux(mp4, tmp_path / "v.3gp", "3gp"),
-             _encoded(tmp_path / "v.mpg", "vob", "mpeg2video"), _encoded(tmp_path / "v.wmv", "asf", "wmv2"),
-             _remux(mp4, tmp_path / "a.m4a", "ipod", types=("audio",)),
+             encoded(tmp_path / "v.avi", "avi", "mpeg4"), encoded(tmp_path / "v.flv", "flv", "flv"),
+             encoded(tmp_path / "v.ts", "mpegts", "mpeg2video"), remux(mp4, tmp_path / "v.3gp", "3gp"),
+             encoded(tmp_path / "v.mpg", "vob", "mpeg2video"), encoded(tmp_path / "v.wmv", "asf", "wmv2"),
+             remux(mp4, tmp_path / "a.m4a", "ipod", types=("audio",)),
              make_docx(tmp_path / "d.docx", title="说明"), make_text_pdf(tmp_path / "d.pdf", ["第一行"]),
              make_zip(tmp_path / "z.zip", {"a.txt": b"x"}), FIXTURES / "rar" / "rar5-subdirs.rar"]
     junk = tmp_path / "junk.ts"

@@ -134,3 +134,25 @@ def test_a_record_of_a_truncated_video_reads_as_the_truncated_video(video_cache,
     local["findings"] = [f for f in local["findings"] if f["rule"] != "video.browser_check"]
     assert local == uploaded
     assert any(f["rule"] == "file.readable" and "不完整" in f["message"] for f in uploaded["findings"])
+
+
+@needs_node
+def test_every_container_passes_validation_with_the_servers_facts(video_cache, tmp_path):
+    """Real JSON of real files is never taken for a forgery, and gives exactly the server's facts."""
+    from samplegen.media import sample
+    from tests.media_containers import encoded, remux
+    mp4 = sample(video_cache, "ok_small")
+    videos = [mp4, sample(video_cache, "mkv_720p"), sample(video_cache, "vfr"), sample(video_cache, "two_tracks"),
+              sample(video_cache, "portrait_720p"), encoded(tmp_path / "v.avi", "avi", "mpeg4"),
+              encoded(tmp_path / "v.flv", "flv", "flv"), encoded(tmp_path / "v.ts", "mpegts", "mpeg2video"),
+              encoded(tmp_path / "v.mpg", "vob", "mpeg2video"), encoded(tmp_path / "v.wmv", "asf", "wmv2"),
+              remux(mp4, tmp_path / "v.3gp", "3gp")]
+    from checks.media.browser_record import load
+    from checks.media.facts import from_stream
+    from checks.sniff import sniff_path
+    for video in videos:
+        env = {"size": video.stat().st_size, "kind": sniff_path(video), "mediainfo": mediainfo_json(video)}
+        record = load(MAGIC + json.dumps(env).encode())
+        assert record.error is None, (video.name, record.error)
+        with open(video, "rb") as f:
+            assert record.facts() == from_stream(f), video.name
