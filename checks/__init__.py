@@ -10,9 +10,10 @@ Kept light so that `python -m checks` starts fast: heavy modules load on first u
 from __future__ import annotations
 
 
-def check_paths(paths, project=None, subtype=None, progress=None):
+def check_paths(paths, project=None, subtype=None, progress=None, browser_media=False):
+    """browser_media: honour the self-check's browser MediaInfo records (checks.media.browser_record)."""
     from checks.engine import check_paths as _check_paths
-    return _check_paths(paths, project=project, subtype=subtype, progress=progress)
+    return _check_paths(paths, project=project, subtype=subtype, progress=progress, browser_media=browser_media)
 
 
 __all__ = ["check_paths"]

@@ -28,12 +28,12 @@ _NO_PROJECT_VIDEO_ITEM = {"key": "video", "name": "视频", "video": {"spec_leve
 
 
 def check_paths(paths: list[str | Path], project: str | None = None, subtype: str | None = None,
-                progress: Progress | None = None) -> Report:
+                progress: Progress | None = None, browser_media: bool = False) -> Report:
     rules = load_rules()
     if project is not None and project not in rules["projects"]:
         raise ValueError(f"未知的项目类型：{project}（可用：{', '.join(rules['projects'])}）")
     upload_type = project is not None and rules["projects"][project]["submission"] == "upload"
-    with open_submission(paths, expand_archive=not upload_type) as sub:
+    with open_submission(paths, expand_archive=not upload_type, browser_media=browser_media) as sub:
         return _check_submission(sub, rules, project, subtype, progress, upload_type)
 
 
@@ -97,6 +97,8 @@ def _check_submission(sub, rules, project, subtype, progress, upload_type) -> Re
             found = found + _judge_file(entry, kind, facts, item, rules, project is None, upload_type)
         elif item is not None:
             found = found + _archive_rule(entry, kind, item, rules, upload_type)
+        if entry.browser is not None and not entry.browser.error:
+            found = found + [Finding("video.browser_check", INFO, "该视频在本机分析，未上传", path=entry.path)]
         for f in found:
             f.item = f.item or _key(item)
         report.extend(found)
@@ -128,6 +130,12 @@ def _slim(facts: dict | None) -> dict | None:
 
 
 def _sniff(entry: Entry, report: Report) -> str:
+    if entry.browser is not None:        # the browser sniffed it; the record says what it found
+        if entry.browser.error:
+            report.add(Finding("file.readable", ERROR, entry.browser.error, path=entry.path,
+                               expected="浏览器对视频的有效分析结果", actual="无效的分析结果"))
+            return "unreadable"
+        return entry.browser.kind
     if entry.size == 0:
         return "empty"
     try:
@@ -202,6 +210,8 @@ def _judge_file(entry: Entry, kind: str, facts: dict, item: dict | None, rules: 
 
 
 def _inspect(entry: Entry, kind: str, groups: dict, out: list[Finding]) -> dict | None:
+    if entry.browser is not None:
+        return entry.browser.facts()
     if kind in groups["video"] or kind in ("m4a", "mp3", "wav", "aac"):
         from checks.media.facts import from_stream
         with entry.open() as f:

@@ -9,7 +9,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import Any, BinaryIO, Callable
 
 from checks.archives import open_archive
 from checks.errors import Unreadable
@@ -29,6 +29,8 @@ class Entry:
     size: int
     opener: Callable[[], BinaryIO]
     in_archive: str | None = None            # display name of the archive holding it
+    browser: Any = None                      # checks.media.browser_record.BrowserVideo: known by its
+                                             # MediaInfo JSON only (the video stayed in the browser)
 
     def open(self) -> BinaryIO:
         return self.opener()
@@ -40,6 +42,7 @@ class Submission:
     origin: str
     origin_name: str | None = None           # the folder or archive name as given
     origin_kind: str | None = None           # 'zip' / 'rar' for an archive submission
+    browser_media: bool = False              # honour browser MediaInfo records (self-check only)
     entries: list[Entry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)     # leftovers skipped (see is_noise)
@@ -68,18 +71,21 @@ def is_noise(rel_path: str) -> bool:
             or any(p in _NOISE_DIRS for p in parts[:-1]))
 
 
-def open_submission(paths: list[str | Path], expand_archive: bool = True) -> Submission:
-    """Build the submission. A single archive is opened as the package when expand_archive is set."""
+def open_submission(paths: list[str | Path], expand_archive: bool = True,
+                    browser_media: bool = False) -> Submission:
+    """Build the submission. A single archive is opened as the package when expand_archive is set.
+    With browser_media, a file on disk that is a browser MediaInfo record becomes the video it
+    describes (only the self-check sets it: 初审 must read real files)."""
     paths = [Path(p) for p in paths]
     if len(paths) == 1 and paths[0].is_dir():
-        sub = Submission(origin="folder", origin_name=paths[0].name)
+        sub = Submission(origin="folder", origin_name=paths[0].name, browser_media=browser_media)
         _walk_folder(sub, paths[0], paths[0].parent)
         return sub
     if len(paths) == 1 and expand_archive and paths[0].is_file():
         kind = sniff_path(paths[0])
         if kind in ("zip", "rar"):
             return _archive_submission(paths[0], kind)
-    sub = Submission(origin="files")
+    sub = Submission(origin="files", browser_media=browser_media)
     for p in paths:
         if p.is_dir():
             _walk_folder(sub, p, p.parent)
@@ -100,7 +106,25 @@ def _add_file(sub: Submission, path: Path, rel: str) -> None:
         sub.findings.append(Finding("archive.unsafe", WARNING, "这是一个符号链接，已跳过；请提交文件本身。",
                                     path=rel))
         return
+    if sub.browser_media and 0 < st.st_size:
+        record = _browser_record(path)
+        if record is not None:
+            sub.entries.append(Entry(rel, record.size, lambda p=path: open(p, "rb"), browser=record))
+            return
     sub.entries.append(Entry(rel, st.st_size, lambda p=path: open(p, "rb")))
+
+
+def _browser_record(path: Path):
+    """The BrowserVideo a record file holds, or None when the file is not a record."""
+    from checks.media import browser_record
+    try:
+        with open(path, "rb") as f:
+            if not browser_record.is_record(f.read(len(browser_record.MAGIC))):
+                return None
+            f.seek(0)
+            return browser_record.load(f.read(browser_record.MAX_RECORD_BYTES + len(browser_record.MAGIC) + 1))
+    except OSError:
+        return None
 
 
 def _walk_folder(sub: Submission, root: Path, base: Path) -> None:

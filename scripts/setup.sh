@@ -9,6 +9,9 @@ apt_pkgs=(mediainfo libarchive13 libarchive-tools catdoc unar fonts-noto-cjk)
 [ $dev = 1 ] && apt_pkgs+=(chromium fonts-noto-color-emoji)   # emoji so screenshots show ✅ as teachers see it
 [ $dev = 1 ] && apt_pkgs+=(libreoffice-writer-nogui)          # real .doc/.wps and PDF samples for the document tests
 [ $dev = 1 ] && apt_pkgs+=(mediaconch)                        # the MediaConch peer of bench/bench_mediaconch.py
+# node/npm only to install the browser's MediaInfo (package-lock.json); skipped where already present
+command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || apt_pkgs+=(npm)
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -33,3 +36,10 @@ fi
 # Bytecode at set-up: where Python may not write it (PYTHONDONTWRITEBYTECODE, a read-only checkout)
 # every `python -m checks` would recompile ~25 modules (13-17% of a one-shot check).
 .venv/bin/python -m compileall -q -j 0 app.py accounts checks demo pages samplegen scoring ui >/dev/null
+
+# The browser-side video check's WebAssembly (served by the app itself, never from a CDN).
+npm_stamp=node_modules/.installed-$(sha1sum package-lock.json | cut -c1-12)
+if [ ! -f "$npm_stamp" ]; then
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  touch "$npm_stamp"
+fi

@@ -5,6 +5,10 @@ folder) and a drop area that also takes dropped folders. Each file is sent with 
 by XMLHttpRequest PUT (the browser streams the File from disk; XHR, unlike fetch, reports upload
 progress). The page itself learns nothing from the frame: when the teacher presses 开始检查 it
 reads the token folder on disk.
+
+A file whose content is video is first analysed in the browser (static/browser_media.js, MediaInfo
+as WebAssembly): only its MediaInfo JSON goes to ui/selfcheck/mediainfo_route.py, the video stays
+on the teacher's computer. If that cannot be done the file is uploaded as before, with the reason.
 """
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import json
 
 import streamlit as st
 
-from ui.selfcheck import upload_route
+from ui.selfcheck import assets_route, mediainfo_route, upload_route
 
 TITLE = "作品文件上传"
 _HTML = r"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
@@ -31,8 +35,9 @@ button:hover{border-color:#ff4b4b;color:#ff4b4b}
 #list div{display:flex;justify-content:space-between;gap:8px;border-bottom:1px solid #eee;padding:1px 0}
 #list .name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 #list .err{color:#bd1f1f}#list .ok{color:#177233}
+#list div.note{display:block;color:#8a5a00;font-size:12px;border-bottom:none}
 input[type=file]{display:none}
-</style></head><body>
+</style>__MI_SCRIPT__</head><body>
 <div id="zone">
  <div class="row">
   <button id="pick-files" type="button">选择文件（可多选，含 ZIP/RAR）</button>
@@ -50,7 +55,8 @@ input[type=file]{display:none}
 const CFG = __CFG__;
 const $ = id => document.getElementById(id);
 const mb = n => (n / 1e6).toFixed(1) + " MB";
-let queue = [], running = 0, stats = {total: 0, done: 0, failed: 0, bytes: 0, sent: 0, count: 0};
+const fresh = () => ({total: 0, done: 0, failed: 0, bytes: 0, sent: 0, count: 0, local: 0, fallback: 0});
+let queue = [], running = 0, analysing = 0, stats = fresh();
 const PARALLEL = 3;
 
 function row(path) {
@@ -65,25 +71,53 @@ function show() {
   $("bar").firstChild.style.width = (s.bytes ? Math.min(100, 100 * s.sent / s.bytes) : 0) + "%";
   if (s.done + s.failed < s.total) {
     sum.dataset.state = "uploading"; sum.className = "";
-    sum.textContent = `正在上传：${s.done + s.failed} / ${s.total} 个文件，${mb(s.sent)} / ${mb(s.bytes)}。上传完成前请勿关闭或刷新页面。`;
+    sum.textContent = `正在上传：${s.done + s.failed} / ${s.total} 个文件，${mb(s.sent)} / ${mb(s.bytes)}。上传完成前请勿关闭或刷新页面。`
+      + (analysing ? `正在本机分析 ${analysing} 个视频。` : "");
   } else if (s.failed) {
     sum.dataset.state = "failed"; sum.className = "failed";
     sum.textContent = `${s.failed} 个文件上传失败（见下方列表），其余 ${s.done} 个已上传。可重新选择失败的文件，或直接点击下方“开始检查”检查已上传的文件。`;
   } else if (s.total) {
     sum.dataset.state = "done"; sum.className = "done";
-    sum.textContent = `全部上传完成：共 ${s.count} 个文件，${mb(s.sent)}。请点击下方“开始检查”按钮。`;
+    sum.textContent = `全部上传完成：共 ${s.count} 个文件，${mb(s.sent)}。`
+      + (s.local ? `其中 ${s.local} 个视频已在本机分析，视频本身未上传。` : "")
+      + (s.fallback ? `${s.fallback} 个视频未能在本机分析，已改为上传（原因见列表）。` : "")
+      + "请点击下方“开始检查”按钮。";
   }
   $("clear").style.display = s.total ? "" : "none";
 }
-function enqueue(items) {             // items: [{file, path}]
+async function enqueue(items) {       // items: [{file, path}]
+  for (const it of items) { it.el = row(it.path); stats.total++; }
+  show();
   for (const it of items) {
-    it.el = row(it.path);
-    stats.total++; stats.bytes += it.file.size;
-    if (it.file.size > CFG.maxFile) { fail(it, `超过单个文件 ${CFG.fileMb} MB 的上限`); continue; }
-    if (stats.count + queue.length + running >= CFG.maxFiles) { fail(it, `超过 ${CFG.maxFiles} 个文件的上限，请分批检查`); continue; }
-    queue.push(it);
+    const kind = window.BrowserMedia && CFG.miUrl ? await BrowserMedia.sniff(it.file) : null;
+    if (kind) analyseHere(it, kind); else toUpload(it);
   }
-  show(); pump();
+}
+function toUpload(it) {
+  stats.bytes += it.file.size;
+  if (it.file.size > CFG.maxFile) return fail(it, `超过单个文件 ${CFG.fileMb} MB 的上限`);
+  if (stats.count + queue.length + running >= CFG.maxFiles) return fail(it, `超过 ${CFG.maxFiles} 个文件的上限，请分批检查`);
+  queue.push(it); show(); pump();
+}
+// A video: MediaInfo runs here and only its JSON is sent; on any failure, upload the file instead.
+async function analyseHere(it, kind) {
+  const st = it.el.querySelector(".st");
+  st.textContent = "分析中"; analysing++; show();
+  const url = CFG.miUrl + "/" + it.path.split("/").map(encodeURIComponent).join("/");
+  const res = await BrowserMedia.check(it.file, kind, url);
+  Object.assign(it.el.dataset, res.timing);          // read by bench/bench_browser_video.py
+  analysing--;
+  if (res.ok) {
+    stats.done++; stats.count++; stats.local++;
+    st.textContent = "已分析"; st.className = "st ok"; it.el.title = "该视频在本机分析，未上传";
+    return show();
+  }
+  stats.fallback++;
+  const note = document.createElement("div");
+  note.className = "note"; note.textContent = `${res.reason.replace(/。$/, "")}，改为上传该视频。`;
+  it.el.after(note);
+  st.textContent = "等待上传";
+  toUpload(it);
 }
 function fail(it, msg) {
   stats.failed++; stats.sent += it.file.size;
@@ -128,9 +162,9 @@ $("pick-dir").onclick = () => $("dir").click();
 $("files").onchange = () => fromInput($("files"), false);
 $("dir").onchange = () => fromInput($("dir"), true);
 $("clear").onclick = async () => {
-  if (running || queue.length) return;
+  if (running || queue.length || analysing) return;
   await fetch(CFG.url, {method: "DELETE"});
-  $("list").textContent = ""; stats = {total: 0, done: 0, failed: 0, bytes: 0, sent: 0, count: 0};
+  $("list").textContent = ""; stats = fresh();
   $("summary").textContent = ""; $("summary").dataset.state = "idle"; show();
 };
 // Dropped folders: walk them with the entries API (readEntries returns at most 100 at a time).
@@ -148,6 +182,9 @@ async function walk(entry, out) {
   }
 }
 const zone = $("zone");
+if (window.BrowserMedia && CFG.miUrl) {
+  for (const ev of ["pointerenter", "dragenter", "focusin"]) zone.addEventListener(ev, () => BrowserMedia.warm(), {once: true});
+}
 zone.addEventListener("dragover", e => { e.preventDefault(); zone.classList.add("over"); });
 zone.addEventListener("dragleave", () => zone.classList.remove("over"));
 zone.addEventListener("drop", async e => {
@@ -165,9 +202,12 @@ def dropzone(token: str) -> None:
     """Render the streaming uploader for `token` (the same HTML while the token lives, so a
     rerun of the page does not reload the frame and cut uploads short)."""
     cap = upload_route.max_file_bytes()
+    assets = assets_route.url_base()      # None when node_modules is missing: upload everything
     cfg = {"url": f"{upload_route.url_prefix()}/{token}", "maxFile": cap, "fileMb": cap // 1024 // 1024,
-           "maxFiles": upload_route.MAX_FILES}
-    html = (_HTML.replace("__CFG__", json.dumps(cfg))
+           "maxFiles": upload_route.MAX_FILES,
+           "miUrl": f"{mediainfo_route.url_prefix()}/{token}" if assets else None}
+    script = f'<script src="{assets}/browser_media.js"></script>' if assets else ""
+    html = (_HTML.replace("__CFG__", json.dumps(cfg)).replace("__MI_SCRIPT__", script)
             .replace("__FILE_MB__", str(cap // 1024 // 1024))
             .replace("__TOTAL_MB__", str(upload_route.MAX_TOKEN_BYTES // 1024 // 1024))
             .replace("__MAX_FILES__", str(upload_route.MAX_FILES)))

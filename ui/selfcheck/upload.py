@@ -72,11 +72,13 @@ def _spool_base():
         return None
 
 
-def _check_root(root: Path, names: list[str], project: str | None, subtype: str | None, bar, t0: float) -> None:
+def _check_root(root: Path, names: list[str], project: str | None, subtype: str | None, bar, t0: float,
+                browser_media: bool = False) -> None:
     """Check every top-level entry under root and store the result (raises on engine failure)."""
     from checks import check_paths   # imported here so a broken engine shows a message, not a crash
     paths = sorted(root.iterdir(), key=lambda p: p.name)
-    report = check_paths(paths, project=project, subtype=subtype, progress=_progress_cb(bar))
+    report = check_paths(paths, project=project, subtype=subtype, progress=_progress_cb(bar),
+                         browser_media=browser_media)
     st.session_state[RESULT_KEY] = {"report": report, "root": str(root), "names": names}
     log.info("self-check done: %d files, %s, %.1fs", len(report.files), report.verdict, time.monotonic() - t0)
 
@@ -118,7 +120,8 @@ def run_check_streamed(root: Path, project: str | None, subtype: str | None) -> 
     t0 = time.monotonic()
     try:
         names = sorted(p.name for p in root.iterdir())
-        _check_root(root, names, project, subtype, bar, t0)
+        # videos analysed in the browser are records here (ui/selfcheck/mediainfo_route.py)
+        _check_root(root, names, project, subtype, bar, t0, browser_media=True)
     except Exception:
         _failed()
     finally:
