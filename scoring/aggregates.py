@@ -29,7 +29,8 @@ call `scoring.db.mark_dirty(cur, work_ids)`. What a change of works W can affect
 2. the statistics of each (reviewer, project) whose counted (reviewer, total) pair on a work of W
    appeared, disappeared or changed: found by comparing the stored pairs of W (before) with the
    base tables (after); a draft save or a veto change touches no statistics;
-3. the `project_stats` rows of those projects;
+3. the `project_stats` rows of those projects (sums of their reviewers' exact sums: equal to a
+   recomputation over the project's counted scores, which `rebuild` does);
 4. the z-scores, hence the `work_agg` rows, of every work with a counted score by a reviewer
    whose statistics changed (at most that reviewer's load).
 A work's project type can only change while it has no review (works.upsert_work), so no counted
@@ -79,7 +80,7 @@ _IDS = "(SELECT unnest(?::INTEGER[]))"
 
 def refresh(cur, work_ids) -> None:
     """Recompute what a change of reviews or assignments of these works can affect (see the module
-    docstring), from the base tables, inside the caller's transaction."""
+    docstring) inside the caller's transaction."""
     ids = sorted({int(w) for w in work_ids})
     if not ids:
         return
@@ -94,22 +95,29 @@ def refresh(cur, work_ids) -> None:
         WHERE w.project IS NOT NULL""", [ids, ids]).fetchall()
     if keys:
         reviewers_, projects_ = [k[0] for k in keys], [k[1] for k in keys]
-        cur.execute("""DELETE FROM reviewer_stats WHERE (reviewer, project) IN
-                       (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))""", [reviewers_, projects_])
+        pairs = "(SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))"
+        cur.execute(f"DELETE FROM reviewer_stats WHERE (reviewer, project) IN {pairs}", [reviewers_, projects_])
+        # The reviewers' counted scores only (the filter on reviews is applied in the scan).
         cur.execute(_STATS_SQL.format(
-            table="reviewer_stats", key="reviewer, project", counted=_COUNTED.format(where=""),
-            filter="AND (reviewer, project) IN (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))"),
-            [reviewers_, projects_])
+            table="reviewer_stats", key="reviewer, project",
+            counted=_COUNTED.format(where="AND list_contains(?::VARCHAR[], v.reviewer)"),
+            filter=f"AND (reviewer, project) IN {pairs}"), [reviewers_, reviewers_, projects_])
+        # A project's sums are the sums of its reviewers' exact integer sums: equal to a
+        # recomputation over the project's counted scores (which `rebuild` does), much cheaper.
         touched = sorted(set(projects_))
         cur.execute("DELETE FROM project_stats WHERE project IN (SELECT unnest(?::VARCHAR[]))", [touched])
-        cur.execute(_STATS_SQL.format(
-            table="project_stats", key="project", counted=_COUNTED.format(where=""),
-            filter="AND project IN (SELECT unnest(?::VARCHAR[]))"), [touched])
-        # Every work scored by a reviewer whose statistics changed gets new z-scores.
-        more = cur.execute(f"""
-            SELECT DISTINCT work_id FROM ({_COUNTED.format(where="")})
-            WHERE (reviewer, project) IN (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))""",
-                           [reviewers_, projects_]).fetchall()
+        cur.execute("""
+            INSERT INTO project_stats
+            SELECT project, n, s, q, s::DOUBLE / (100 * n)::DOUBLE, sqrt((n * q - s * s)::DOUBLE) / (100 * n)::DOUBLE
+            FROM (SELECT project, sum(n)::INTEGER AS n, sum(s)::HUGEINT AS s, sum(q)::HUGEINT AS q
+                  FROM reviewer_stats WHERE project IN (SELECT unnest(?::VARCHAR[])) GROUP BY project)""",
+                    [touched])
+        # Every work scored by a reviewer whose statistics changed gets new z-scores: the stored
+        # pairs are current for every work but these, which are refreshed anyway.
+        more = cur.execute("""
+            SELECT a.work_id FROM work_agg a JOIN works w ON w.id = a.work_id
+            WHERE list_has_any(a.reviewers, ?::VARCHAR[]) AND w.project IN (SELECT unnest(?::VARCHAR[]))""",
+                           [sorted(set(reviewers_)), touched]).fetchall()
         ids = sorted(set(ids).union(r[0] for r in more))
     cur.execute(f"DELETE FROM work_agg WHERE work_id IN {_IDS}", [ids])
     cur.execute(_WORK_SQL.format(where=f"WHERE a.work_id IN {_IDS}"), [ids])
