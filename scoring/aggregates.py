@@ -17,9 +17,9 @@ Numerics. Totals are multiples of 0.01 (Rubric.total rounds them), so the sums a
 integers in hundredths (`s` = Σ cents, `q` = Σ cents²). The variance is then an exact integer
 n·q − s² (HUGEINT) divided once: it is exactly 0 when all totals are equal (a float sum of squares
 can leave a residue there and make a z out of rounding noise), never negative, independent of
-the order in which rows are read (so a refresh and a full rebuild agree to the bit) and at least
-as accurate as a two-pass or Welford computation: mean = s / (100 n) is correctly rounded and
-std = √(n·q − s²) / (100 n) has two roundings. A counted total that is not a multiple of 0.01
+the order in which rows are read (so a refresh and a full rebuild agree to the bit) and more
+accurate than a two-pass or Welford pass in floats: mean = s / (100 n) is correctly rounded and
+std = √(n·q − s²) / (100 n) is rounded three times (to double, square root, division). A counted total that is not a multiple of 0.01
 (rows written behind the services) makes `refresh`/`rebuild` raise instead of storing wrong sums.
 
 Keeping them fresh. Rows are recomputed from the base tables (reviews, assignments, works), never
@@ -27,8 +27,8 @@ patched arithmetically, in the same transaction as the change: writers of review
 call `scoring.db.mark_dirty(cur, work_ids)`. What a change of works W can affect:
 1. the `work_agg` rows of W;
 2. the statistics of each (reviewer, project) whose counted (reviewer, total) pair on a work of W
-   appeared, disappeared or changed: found by comparing the stored pairs of W (before) with the
-   base tables (after); a draft save or a veto change touches no statistics;
+   appeared, disappeared or changed: found by comparing the rows of W before and after step 1;
+   a draft save or a veto change touches no statistics;
 3. the `project_stats` rows of those projects (sums of their reviewers' exact sums: equal to a
    recomputation over the project's counted scores, which `rebuild` does);
 4. the z-scores, hence the `work_agg` rows, of every work with a counted score by a reviewer
@@ -39,7 +39,7 @@ z-scores are NULL). Rows written behind the services (bulk loads, tests) need `r
 """
 from __future__ import annotations
 
-# Counted scores (optionally only those of `{works}`), with the total in exact hundredths.
+# Counted scores (`{where}` adds conditions), with the total in exact hundredths.
 _COUNTED = """
     SELECT v.work_id, v.reviewer, w.project, v.total, round(v.total * 100)::BIGINT AS cents,
            abs(v.total * 100 - round(v.total * 100)) < 1e-6 AS on_grid
@@ -48,7 +48,7 @@ _COUNTED = """
     JOIN works w ON w.id = v.work_id
     WHERE v.status = 'submitted' {where}"""
 
-# Statistics from the exact sums; `{key}` groups them, `{where}` limits the counted scores.
+# Statistics from the exact sums; `{key}` groups them, `{filter}` limits the groups.
 _STATS_SQL = """
     INSERT INTO {table}
     SELECT {key}, n, s, q, s::DOUBLE / (100 * n)::DOUBLE, sqrt((n * q - s * s)::DOUBLE) / (100 * n)::DOUBLE
@@ -84,41 +84,45 @@ def refresh(cur, work_ids) -> None:
     ids = sorted({int(w) for w in work_ids})
     if not ids:
         return
-    # (reviewer, project) whose counted pair on these works changed: stored (before) vs base (after).
-    keys = cur.execute(f"""
-        WITH old AS (SELECT work_id, unnest(reviewers) AS reviewer, unnest(totals) AS total
-                     FROM work_agg WHERE work_id IN {_IDS}),
-             new AS (SELECT work_id, reviewer, total FROM ({_COUNTED.format(where=f"AND v.work_id IN {_IDS}")})),
-             diff AS ((SELECT * FROM old EXCEPT ALL SELECT * FROM new)
-                      UNION ALL (SELECT * FROM new EXCEPT ALL SELECT * FROM old))
-        SELECT DISTINCT d.reviewer, w.project FROM diff d JOIN works w ON w.id = d.work_id
-        WHERE w.project IS NOT NULL""", [ids, ids]).fetchall()
-    if keys:
-        reviewers_, projects_ = [k[0] for k in keys], [k[1] for k in keys]
-        pairs = "(SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))"
-        cur.execute(f"DELETE FROM reviewer_stats WHERE (reviewer, project) IN {pairs}", [reviewers_, projects_])
-        # The reviewers' counted scores only (the filter on reviews is applied in the scan).
-        cur.execute(_STATS_SQL.format(
-            table="reviewer_stats", key="reviewer, project",
-            counted=_COUNTED.format(where="AND list_contains(?::VARCHAR[], v.reviewer)"),
-            filter=f"AND (reviewer, project) IN {pairs}"), [reviewers_, reviewers_, projects_])
-        # A project's sums are the sums of its reviewers' exact integer sums: equal to a
-        # recomputation over the project's counted scores (which `rebuild` does), much cheaper.
-        touched = sorted(set(projects_))
-        cur.execute("DELETE FROM project_stats WHERE project IN (SELECT unnest(?::VARCHAR[]))", [touched])
-        cur.execute("""
-            INSERT INTO project_stats
-            SELECT project, n, s, q, s::DOUBLE / (100 * n)::DOUBLE, sqrt((n * q - s * s)::DOUBLE) / (100 * n)::DOUBLE
-            FROM (SELECT project, sum(n)::INTEGER AS n, sum(s)::HUGEINT AS s, sum(q)::HUGEINT AS q
-                  FROM reviewer_stats WHERE project IN (SELECT unnest(?::VARCHAR[])) GROUP BY project)""",
-                    [touched])
-        # Every work scored by a reviewer whose statistics changed gets new z-scores: the stored
-        # pairs are current for every work but these, which are refreshed anyway.
-        more = cur.execute("""
-            SELECT a.work_id FROM work_agg a JOIN works w ON w.id = a.work_id
-            WHERE list_has_any(a.reviewers, ?::VARCHAR[]) AND w.project IN (SELECT unnest(?::VARCHAR[]))""",
-                           [sorted(set(reviewers_)), touched]).fetchall()
-        ids = sorted(set(ids).union(r[0] for r in more))
+    # The works' rows first; their (reviewer, total) pairs before and after tell which reviewers'
+    # statistics changed (none for a draft save or a veto: then this is all).
+    old = cur.execute(f"DELETE FROM work_agg WHERE work_id IN {_IDS} RETURNING work_id, reviewers, totals",
+                      [ids]).fetchall()
+    new = cur.execute(_WORK_SQL.format(where=f"WHERE a.work_id IN {_IDS}") + " RETURNING work_id, reviewers, totals",
+                      [ids]).fetchall()
+    before, after = ({(w, r, t) for w, rs, ts in rows for r, t in zip(rs, ts)} for rows in (old, new))
+    changed = before ^ after
+    if not changed:
+        return
+    projects = dict(cur.execute("SELECT id, project FROM works WHERE id IN (SELECT unnest(?::INTEGER[]))",
+                                [sorted({w for w, _, _ in changed})]).fetchall())
+    keys = sorted({(r, projects[w]) for w, r, _ in changed if projects.get(w) is not None})
+    if not keys:
+        return
+    reviewers_, projects_ = [k[0] for k in keys], [k[1] for k in keys]
+    pairs = "(SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))"
+    cur.execute(f"DELETE FROM reviewer_stats WHERE (reviewer, project) IN {pairs}", [reviewers_, projects_])
+    # The reviewers' counted scores only (the filter on reviews is applied in the scan).
+    cur.execute(_STATS_SQL.format(
+        table="reviewer_stats", key="reviewer, project",
+        counted=_COUNTED.format(where="AND list_contains(?::VARCHAR[], v.reviewer)"),
+        filter=f"AND (reviewer, project) IN {pairs}"), [reviewers_, reviewers_, projects_])
+    # A project's sums are the sums of its reviewers' exact integer sums: equal to a recomputation
+    # over the project's counted scores (which `rebuild` does), much cheaper.
+    touched = sorted(set(projects_))
+    cur.execute("DELETE FROM project_stats WHERE project IN (SELECT unnest(?::VARCHAR[]))", [touched])
+    cur.execute("""
+        INSERT INTO project_stats
+        SELECT project, n, s, q, s::DOUBLE / (100 * n)::DOUBLE, sqrt((n * q - s * s)::DOUBLE) / (100 * n)::DOUBLE
+        FROM (SELECT project, sum(n)::INTEGER AS n, sum(s)::HUGEINT AS s, sum(q)::HUGEINT AS q
+              FROM reviewer_stats WHERE project IN (SELECT unnest(?::VARCHAR[])) GROUP BY project)""", [touched])
+    # Every work scored by a reviewer whose statistics changed gets new z-scores (the rows written
+    # above included, whose z-scores used the old statistics).
+    more = cur.execute("""
+        SELECT a.work_id FROM work_agg a JOIN works w ON w.id = a.work_id
+        WHERE list_has_any(a.reviewers, ?::VARCHAR[]) AND w.project IN (SELECT unnest(?::VARCHAR[]))""",
+                       [sorted(set(reviewers_)), touched]).fetchall()
+    ids = sorted(set(ids).union(r[0] for r in more))
     cur.execute(f"DELETE FROM work_agg WHERE work_id IN {_IDS}", [ids])
     cur.execute(_WORK_SQL.format(where=f"WHERE a.work_id IN {_IDS}"), [ids])
 
