@@ -16,8 +16,10 @@ then runs `loader(cur, keys)` once for the keys of this and the following units 
 declared the same loader (one query instead of one per unit). Such a unit may write only through
 `upsert_row` / `append_rows` (callers overlay `pending_row`); any other unit drops the looked-up
 rows before it runs, so later units read afresh and never see state older than the units before them.
-A unit that changes reviews or assignments calls `mark_dirty(cur, work_ids)`: those works' rows of
-`work_agg` (scoring/aggregates.py) are recomputed in the batch's transaction, after its rows are written.
+A unit that changes reviews or assignments calls `mark_dirty(cur, work_ids)`: what that can change in
+the aggregate tables (scoring/aggregates.py: those works' rows, the statistics of reviewers whose
+counted scores changed and the z-scores of their works) is recomputed in the batch's transaction,
+after its rows are written.
 """
 from __future__ import annotations
 
@@ -194,9 +196,9 @@ def _flush(cur, pending: dict) -> None:
 
 
 def mark_dirty(cur, work_ids) -> None:
-    """The unit changed reviews or assignments of these works: their `work_agg` rows are
-    recomputed in the same transaction (on the writer once per batch, after its gathered rows are
-    written; elsewhere at once)."""
+    """The unit changed reviews or assignments of these works: the aggregates this affects
+    (scoring/aggregates.refresh) are recomputed in the same transaction (on the writer once per
+    batch, after its gathered rows are written; elsewhere at once)."""
     pending = getattr(_local, "pending", None)
     if getattr(_local, "writer", None) is not None and pending is not None:
         pending.setdefault("__dirty__", set()).update(work_ids)

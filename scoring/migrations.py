@@ -104,6 +104,76 @@ STEPS: list[tuple[int, list[str]]] = [
         LEFT JOIN reviews v ON v.work_id = a.work_id AND v.reviewer = a.reviewer
         GROUP BY a.work_id""",
     ]),
+    (3, [
+        # Reviewer and project statistics for the z-score ranking, and per work the counted pairs
+        # (reviewer, total) with each review's z-score (scoring/aggregates.py). Sums are exact
+        # integers in hundredths of a point.
+        """CREATE TABLE IF NOT EXISTS reviewer_stats (
+            reviewer VARCHAR NOT NULL,
+            project VARCHAR NOT NULL,
+            n INTEGER NOT NULL,                 -- counted scores of this reviewer in this project type
+            s HUGEINT NOT NULL,                 -- Σ total × 100
+            q HUGEINT NOT NULL,                 -- Σ (total × 100)²
+            mean DOUBLE NOT NULL,               -- s / (100 n)
+            sd DOUBLE NOT NULL,                 -- population std: √(n q − s²) / (100 n)
+            PRIMARY KEY (reviewer, project)
+        )""",
+        """CREATE TABLE IF NOT EXISTS project_stats (
+            project VARCHAR PRIMARY KEY,
+            n INTEGER NOT NULL,
+            s HUGEINT NOT NULL,
+            q HUGEINT NOT NULL,
+            mean DOUBLE NOT NULL,
+            sd DOUBLE NOT NULL
+        )""",
+        "DROP TABLE IF EXISTS work_agg",
+        """CREATE TABLE work_agg (
+            work_id INTEGER PRIMARY KEY,
+            n_assigned INTEGER NOT NULL,        -- assigned reviewers
+            totals DOUBLE[] NOT NULL,           -- counted totals, ascending (ties by reviewer)
+            reviewers VARCHAR[] NOT NULL,       -- their reviewers, same order
+            z DOUBLE[] NOT NULL,                -- their z-scores within reviewer × project, same order
+            vetoed BOOLEAN NOT NULL             -- one of those reviews vetoed the work
+        )""",
+        # Backfill from the base tables of an existing file (same SQL as aggregates.rebuild).
+        "DELETE FROM reviewer_stats",
+        """INSERT INTO reviewer_stats
+        SELECT reviewer, project, n, s, q, s::DOUBLE / (100 * n)::DOUBLE, sqrt((n * q - s * s)::DOUBLE) / (100 * n)::DOUBLE
+        FROM (SELECT v.reviewer, w.project, count(*)::INTEGER AS n,
+                     sum(round(v.total * 100)::BIGINT)::HUGEINT AS s,
+                     sum(round(v.total * 100)::HUGEINT * round(v.total * 100)::BIGINT)::HUGEINT AS q,
+                     bool_and(abs(v.total * 100 - round(v.total * 100)) < 1e-6) AS on_grid
+              FROM reviews v
+              JOIN assignments a ON a.work_id = v.work_id AND a.reviewer = v.reviewer
+              JOIN works w ON w.id = v.work_id
+              WHERE v.status = 'submitted' AND w.project IS NOT NULL
+              GROUP BY ALL)
+        WHERE CASE WHEN on_grid THEN TRUE
+                   ELSE error('a counted total is not a multiple of 0.01: aggregate sums need hundredths') END""",
+        "DELETE FROM project_stats",
+        """INSERT INTO project_stats
+        SELECT project, n, s, q, s::DOUBLE / (100 * n)::DOUBLE, sqrt((n * q - s * s)::DOUBLE) / (100 * n)::DOUBLE
+        FROM (SELECT w.project, count(*)::INTEGER AS n,
+                     sum(round(v.total * 100)::BIGINT)::HUGEINT AS s,
+                     sum(round(v.total * 100)::HUGEINT * round(v.total * 100)::BIGINT)::HUGEINT AS q
+              FROM reviews v
+              JOIN assignments a ON a.work_id = v.work_id AND a.reviewer = v.reviewer
+              JOIN works w ON w.id = v.work_id
+              WHERE v.status = 'submitted' AND w.project IS NOT NULL
+              GROUP BY ALL)""",
+        """INSERT INTO work_agg (work_id, n_assigned, totals, reviewers, z, vetoed)
+        SELECT a.work_id, count(*)::INTEGER,
+               coalesce(list(v.total ORDER BY v.total, v.reviewer) FILTER (WHERE v.status = 'submitted'), []::DOUBLE[]),
+               coalesce(list(v.reviewer ORDER BY v.total, v.reviewer) FILTER (WHERE v.status = 'submitted'), []::VARCHAR[]),
+               coalesce(list(CASE WHEN s.sd > 0 THEN (v.total - s.mean) / s.sd WHEN s.sd = 0 THEN 0.0 END
+                             ORDER BY v.total, v.reviewer) FILTER (WHERE v.status = 'submitted'), []::DOUBLE[]),
+               coalesce(bool_or(v.veto) FILTER (WHERE v.status = 'submitted'), FALSE)
+        FROM assignments a
+        LEFT JOIN works w ON w.id = a.work_id
+        LEFT JOIN reviews v ON v.work_id = a.work_id AND v.reviewer = a.reviewer
+        LEFT JOIN reviewer_stats s ON s.reviewer = a.reviewer AND s.project = w.project
+        GROUP BY a.work_id""",
+    ]),
 ]
 
 LATEST = STEPS[-1][0]

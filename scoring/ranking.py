@@ -18,9 +18,11 @@ Definitions (the pandas twin in scoring/ranking_reference.py must agree exactly)
   Because tied works share the first position of their tie, a tie that straddles a boundary
   shares the better tier (the tier may then hold more than its quota).
 
-mean / median / trimmed_mean are read from the per-work aggregate `work_agg` that the writer keeps
-(scoring/aggregates.py); `normalized` needs every reviewer's statistics and is computed from the
-reviews each time. With a non-normalized method the `normalized` column is therefore NULL.
+The ranking reads the aggregates the writer keeps (scoring/aggregates.py): per work the sorted
+counted totals with each review's z-score, per project type the mean and std of its counted scores;
+no review is read. `ranking_sql_from_reviews` computes the same from the base tables (tests, bench).
+The `normalized` column is computed only when it is the ranking method (NULL otherwise;
+`ranking_records` fills it in).
 """
 from __future__ import annotations
 
@@ -40,8 +42,6 @@ STATUS_TEXT = {"ranked": "已排名", "precheck": "初审未通过", "excluded":
                "veto": "一票否决", "incomplete": "评审未完成"}
 RANK_COLUMNS = ["work_id", "title", "project", "stage", "school", "n_scores", "mean", "median",
                 "trimmed_mean", "normalized", "score", "rank", "tier", "spread_flag"]
-_AGG_SQL = {"mean": "agg.mean", "median": "agg.median", "trimmed_mean": "agg.trimmed",
-            "normalized": "agg.normalized"}
 
 
 def cumulative_ratios(award_ratios: dict[str, float]) -> list[tuple[str, float]]:
@@ -57,105 +57,115 @@ def tier_cut(n: int, cum_ratio: float) -> int:
     return int(n * cum_ratio + 0.5 + 1e-9)
 
 
-def _tier_case(settings: dict) -> tuple[str, list]:
+def _maxes(max_totals: dict[str, float]) -> tuple[str, list]:
+    return ("SELECT unnest(?::VARCHAR[]) AS project, unnest(?::DOUBLE[]) AS max_total",
+            [list(max_totals), [float(v) for v in max_totals.values()]])
+
+
+# Per work: the five aggregates of the counted totals `t` (sorted ascending, `n` of them) and the
+# status, from a relation `g` with the works columns, t, n, n_assigned, vetoed and `normalized`.
+_PER_WORK = """
+    SELECT work_id, title, project, stage, school, n AS n_scores, n_assigned, vetoed,
+           CASE WHEN n > 0 THEN list_sum(t) / n END AS mean,
+           CASE WHEN n = 0 THEN NULL WHEN n % 2 = 1 THEN t[(n + 1) // 2]
+                ELSE (t[n // 2] + t[n // 2 + 1]) / 2 END AS median,
+           CASE WHEN n = 0 THEN NULL WHEN n >= ? THEN (list_sum(t) - t[n] - t[1]) / (n - 2)
+                ELSE list_sum(t) / n END AS trimmed_mean,
+           normalized, t[n] - t[1] AS spread,
+           CASE WHEN precheck_status <> 'pass' THEN 'precheck'
+                WHEN excluded THEN 'excluded'
+                WHEN vetoed THEN 'veto'
+                WHEN n_assigned = 0 OR n < n_assigned THEN 'incomplete'
+                ELSE 'ranked' END AS status
+    FROM g"""
+
+
+def _ranked(settings: dict) -> tuple[str, list]:
+    """Score, rank and tier over the per-work relation `m`: one window (the score of ranked works
+    only, so unranked works sort last and are not counted), then the documented tier cuts."""
+    score = {m: m for m in ("mean", "median", "trimmed_mean", "normalized")}[settings["aggregation"]]
     tiers = cumulative_ratios(settings["award_ratios"])
-    return (" ".join(f"WHEN rnk <= floor(n_ranked * {float(c)!r} + 0.5 + 1e-9) THEN ?" for _, c in tiers),
-            [name for name, _ in tiers])
+    tier_case = " ".join(f"WHEN rnk <= floor(n_ranked * {float(c)!r} + 0.5 + 1e-9) THEN ?" for _, c in tiers)
+    sql = f"""
+    b AS (SELECT *, round({score}, 4) AS score,
+                 CASE WHEN status = 'ranked' THEN round({score}, 4) END AS rs FROM m),
+    rk AS (SELECT *, CASE WHEN rs IS NOT NULL THEN rank() OVER win END AS rnk,
+                  count(rs) OVER (win ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n_ranked
+           FROM b WINDOW win AS (PARTITION BY project, stage ORDER BY rs DESC NULLS LAST))
+    SELECT work_id, title, project, stage, school, n_scores, n_assigned, mean, median, trimmed_mean,
+           normalized, score, rnk AS rank, CASE {tier_case} END AS tier, spread,
+           coalesce(spread > ?, FALSE) AS spread_flag, vetoed, status
+    FROM rk ORDER BY project, stage, rnk NULLS LAST, work_id"""
+    return sql, [name for name, _ in tiers] + [float(settings["spread_threshold"])]
 
 
-def ranking_sql_from_aggregates(settings: dict) -> tuple[str, list]:
-    """mean / median / trimmed_mean from the writer-maintained `work_agg` (sorted counted totals
-    per work, scoring/aggregates.py): no join of reviews to assignments at read time. The
-    `normalized` column is NULL here (it needs every reviewer's statistics: see ranking_sql)."""
-    tier_case, tier_names = _tier_case(settings)
-    score = {"mean": "mean", "median": "median", "trimmed_mean": "trimmed_mean"}[settings["aggregation"]]
+def ranking_sql_from_aggregates(settings: dict, max_totals: dict[str, float]) -> tuple[str, list]:
+    """The ranking from the writer-maintained aggregates (scoring/aggregates.py): per work its
+    sorted counted totals and their z-scores, per project type the mean and std of its counted
+    scores. No review is read. `normalized` is computed only when it is the ranking method (NULL
+    otherwise: see ranking_records)."""
+    params: list = []
+    if settings["aggregation"] == "normalized":
+        maxes_sql, params = _maxes(max_totals)
+        # The clip is per review: the mean over the work's z-scores of clip(p_mu + p_sd × z).
+        norm = ("CASE WHEN len(a.totals) > 0 THEN list_avg(list_transform(a.z, lambda x: "
+                "least(hi, greatest(0.0, p_mu + p_sd * x)))) END")
+        stats = f"""LEFT JOIN (SELECT p.project, p.mean AS p_mu, p.sd AS p_sd, coalesce(x.max_total, 100) AS hi
+                               FROM project_stats p LEFT JOIN ({maxes_sql}) x ON x.project = p.project) ps
+                    ON ps.project = w.project"""
+    else:
+        norm, stats = "NULL::DOUBLE", ""
+    tail, tail_params = _ranked(settings)
     sql = f"""
     WITH g AS (
-        SELECT w.id AS work_id, w.project, w.stage, w.precheck_status, w.excluded,
-               coalesce(a.totals, []::DOUBLE[]) AS t, len(coalesce(a.totals, []::DOUBLE[])) AS n,
-               coalesce(a.n_assigned, 0)::BIGINT AS n_assigned, coalesce(a.vetoed, FALSE) AS vetoed
-        FROM works w LEFT JOIN work_agg a ON a.work_id = w.id),
-    m AS (
-        SELECT work_id, project, stage, n AS n_scores, n_assigned, vetoed,
-               CASE WHEN n > 0 THEN list_sum(t) / n END AS mean,
-               CASE WHEN n = 0 THEN NULL WHEN n % 2 = 1 THEN t[(n + 1) // 2]
-                    ELSE (t[n // 2] + t[n // 2 + 1]) / 2 END AS median,
-               CASE WHEN n = 0 THEN NULL WHEN n >= ? THEN (list_sum(t) - t[n] - t[1]) / (n - 2)
-                    ELSE list_sum(t) / n END AS trimmed_mean,
-               t[n] - t[1] AS spread,
-               CASE WHEN precheck_status <> 'pass' THEN 'precheck'
-                    WHEN excluded THEN 'excluded'
-                    WHEN vetoed THEN 'veto'
-                    WHEN n_assigned = 0 OR n < n_assigned THEN 'incomplete'
-                    ELSE 'ranked' END AS status
-        FROM g),
-    base AS (SELECT *, round({score}, 4) AS score FROM m),
-    rk AS (
-        SELECT work_id, rank() OVER (PARTITION BY project, stage ORDER BY score DESC) AS rnk,
-               count(*) OVER (PARTITION BY project, stage) AS n_ranked
-        FROM base WHERE status = 'ranked')
-    SELECT b.work_id, w.title, b.project, b.stage, w.school, n_scores, n_assigned, mean, median,
-           trimmed_mean, NULL::DOUBLE AS normalized, score, rnk AS rank, CASE {tier_case} END AS tier,
-           spread, coalesce(spread > ?, FALSE) AS spread_flag, vetoed, status
-    FROM base b JOIN works w ON w.id = b.work_id LEFT JOIN rk ON rk.work_id = b.work_id
-    ORDER BY b.project, b.stage, rnk NULLS LAST, b.work_id"""
-    return sql, [int(settings["trimmed_mean_min"]), *tier_names, float(settings["spread_threshold"])]
+        SELECT w.id AS work_id, w.title, w.project, w.stage, w.school, w.precheck_status, w.excluded,
+               coalesce(a.totals, []::DOUBLE[]) AS t, coalesce(len(a.totals), 0) AS n,
+               coalesce(a.n_assigned, 0)::BIGINT AS n_assigned, coalesce(a.vetoed, FALSE) AS vetoed,
+               {norm} AS normalized
+        FROM works w LEFT JOIN work_agg a ON a.work_id = w.id {stats}),
+    m AS ({_PER_WORK}),{tail}"""
+    return sql, params + [int(settings["trimmed_mean_min"])] + tail_params
 
 
-def ranking_sql(settings: dict, max_totals: dict[str, float]) -> tuple[str, list]:
-    tier_case, tier_names = _tier_case(settings)
-    # One pass over the counted reviews gives both the per-reviewer and the per-project stats
-    # (GROUPING SETS); the windows run on a narrow table of ranked works only, and the strings
-    # (title, school) are joined in at the end, so neither the windows nor the joins carry them.
+def ranking_sql_from_reviews(settings: dict, max_totals: dict[str, float]) -> tuple[str, list]:
+    """The same ranking computed from the base tables (every review joined to its assignment), as
+    the aggregates are defined: the cross-check of the aggregates and the bench's like-for-like
+    comparison with the pandas twin. The z-score pass runs only when ranking by `normalized`."""
+    params: list = []
+    if settings["aggregation"] == "normalized":
+        maxes_sql, params = _maxes(max_totals)
+        # One pass over the counted reviews gives the per-reviewer and the per-project statistics.
+        norm_ctes = f"""
+    st AS (SELECT reviewer, project, avg(total) AS mu, stddev_pop(total) AS sd, grouping(reviewer) AS gr
+           FROM rv GROUP BY GROUPING SETS ((reviewer, project), (project))),
+    rs AS (SELECT r.reviewer, r.project, r.mu, r.sd, p.mu AS p_mu, p.sd AS p_sd, coalesce(x.max_total, 100) AS hi
+           FROM st r JOIN st p ON p.gr = 1 AND p.project = r.project
+           LEFT JOIN ({maxes_sql}) x ON x.project = r.project
+           WHERE r.gr = 0),
+    nz AS (SELECT rv.work_id, avg(least(hi, greatest(0.0, p_mu + p_sd *
+                  CASE WHEN sd > 0 THEN (total - mu) / sd ELSE 0 END))) AS normalized
+           FROM rv JOIN rs ON rs.reviewer = rv.reviewer AND rs.project = rv.project
+           GROUP BY rv.work_id),"""
+        norm_join, norm_col = "LEFT JOIN nz ON nz.work_id = w.id", "nz.normalized"
+    else:
+        norm_ctes, norm_join, norm_col = "", "", "NULL::DOUBLE"
+    tail, tail_params = _ranked(settings)
     sql = f"""
-    WITH maxes AS (SELECT unnest(?::VARCHAR[]) AS project, unnest(?::DOUBLE[]) AS max_total),
-    rv AS (
+    WITH rv AS (
         SELECT v.work_id, v.reviewer, v.total, v.veto, w.project
         FROM reviews v JOIN assignments a ON a.work_id = v.work_id AND a.reviewer = v.reviewer
         JOIN works w ON w.id = v.work_id
-        WHERE v.status = 'submitted'),
-    st AS (SELECT reviewer, project, avg(total) AS mu, stddev_pop(total) AS sd, grouping(reviewer) AS g
-           FROM rv GROUP BY GROUPING SETS ((reviewer, project), (project))),
-    rs AS (SELECT r.reviewer, r.project, r.mu, r.sd, p.mu AS p_mu, p.sd AS p_sd,
-                  coalesce(m.max_total, 100) AS hi
-           FROM st r JOIN st p ON p.g = 1 AND p.project = r.project
-           LEFT JOIN maxes m ON m.project = r.project
-           WHERE r.g = 0),
-    agg AS (
-        SELECT rv.work_id, count(*) AS n, avg(total) AS mean, median(total) AS median,
-               CASE WHEN count(*) >= ? THEN (sum(total) - max(total) - min(total)) / (count(*) - 2)
-                    ELSE avg(total) END AS trimmed,
-               avg(least(hi, greatest(0.0, p_mu + p_sd *
-                   CASE WHEN sd > 0 THEN (total - mu) / sd ELSE 0 END))) AS normalized,
-               max(total) - min(total) AS spread, bool_or(veto) AS vetoed
-        FROM rv JOIN rs ON rs.reviewer = rv.reviewer AND rs.project = rv.project
-        GROUP BY rv.work_id),
+        WHERE v.status = 'submitted'),{norm_ctes}
+    agg AS (SELECT work_id, list(total ORDER BY total) AS t, bool_or(veto) AS vetoed FROM rv GROUP BY work_id),
     asg AS (SELECT work_id, count(*) AS n_assigned FROM assignments GROUP BY work_id),
-    base AS (
-        SELECT w.id AS work_id, w.project, w.stage,
-               coalesce(agg.n, 0) AS n_scores, coalesce(asg.n_assigned, 0) AS n_assigned,
-               agg.mean, agg.median, agg.trimmed AS trimmed_mean, agg.normalized, agg.spread,
-               coalesce(agg.vetoed, FALSE) AS vetoed,
-               round({_AGG_SQL[settings['aggregation']]}, 4) AS score,
-               CASE WHEN w.precheck_status <> 'pass' THEN 'precheck'
-                    WHEN w.excluded THEN 'excluded'
-                    WHEN coalesce(agg.vetoed, FALSE) THEN 'veto'
-                    WHEN coalesce(asg.n_assigned, 0) = 0 OR coalesce(agg.n, 0) < asg.n_assigned
-                         THEN 'incomplete'
-                    ELSE 'ranked' END AS status
-        FROM works w LEFT JOIN agg ON agg.work_id = w.id LEFT JOIN asg ON asg.work_id = w.id),
-    rk AS (
-        SELECT work_id, rank() OVER (PARTITION BY project, stage ORDER BY score DESC) AS rnk,
-               count(*) OVER (PARTITION BY project, stage) AS n_ranked
-        FROM base WHERE status = 'ranked')
-    SELECT b.work_id, w.title, b.project, b.stage, w.school, n_scores, n_assigned, mean, median,
-           trimmed_mean, normalized, score, rnk AS rank, CASE {tier_case} END AS tier, spread,
-           coalesce(spread > ?, FALSE) AS spread_flag, vetoed, status
-    FROM base b JOIN works w ON w.id = b.work_id LEFT JOIN rk ON rk.work_id = b.work_id
-    ORDER BY b.project, b.stage, rnk NULLS LAST, b.work_id"""
-    params = [list(max_totals), list(max_totals.values()), int(settings["trimmed_mean_min"]),
-              *tier_names, float(settings["spread_threshold"])]
-    return sql, params
+    g AS (
+        SELECT w.id AS work_id, w.title, w.project, w.stage, w.school, w.precheck_status, w.excluded,
+               coalesce(agg.t, []::DOUBLE[]) AS t, coalesce(len(agg.t), 0) AS n,
+               coalesce(asg.n_assigned, 0) AS n_assigned, coalesce(agg.vetoed, FALSE) AS vetoed,
+               {norm_col} AS normalized
+        FROM works w LEFT JOIN agg ON agg.work_id = w.id LEFT JOIN asg ON asg.work_id = w.id {norm_join}),
+    m AS ({_PER_WORK}),{tail}"""
+    return sql, params + [int(settings["trimmed_mean_min"])] + tail_params
 
 
 def _literal(v) -> str:
@@ -182,13 +192,12 @@ def _execute_prepared(cur, sql: str, params: list):
         return cur.sql(f"EXECUTE {name}").to_arrow_table()
 
 
-def compute_ranking(cur, settings: dict | None = None) -> pd.DataFrame:
-    """The ranking table for every work (unranked works have rank/tier NULL and a status)."""
+def compute_ranking(cur, settings: dict | None = None, *, from_reviews: bool = False) -> pd.DataFrame:
+    """The ranking table for every work (unranked works have rank/tier NULL and a status), read
+    from the aggregates; `from_reviews=True` computes it from the base tables instead (tests, bench)."""
     settings = settings or read_settings(cur)
-    if settings["aggregation"] == "normalized":
-        sql, params = ranking_sql(settings, {k: r.max_total for k, r in load_rubrics().items()})
-    else:
-        sql, params = ranking_sql_from_aggregates(settings)
+    build = ranking_sql_from_reviews if from_reviews else ranking_sql_from_aggregates
+    sql, params = build(settings, {k: r.max_total for k, r in load_rubrics().items()})
     # Via Arrow: several times cheaper than .df() for the string columns, same dtypes after the
     # rank cast (Arrow hands a nullable integer over as float64).
     df = _execute_prepared(cur, sql, params).to_pandas()

@@ -148,7 +148,7 @@ def test_ranking_preview_is_admin_only_and_uses_the_method(contest):
     assert row["n_scores"] == 1 and row["project_name"] == "融合创新应用教学案例"
     from scoring.settings import get_settings
     assert get_settings(ADMIN_ACTOR)["aggregation"] == "trimmed_mean"      # a preview saves nothing
-    assert row["score"] == row["median"] == rubric.total({c.key: c.max - 1 for c in rubric.criteria})
+    assert row["score"] == row["median"] == 95.0       # (25 − 1) × 3 + (15 − 1) + (10 − 1)
 
 
 def blind_review(work_id: int):

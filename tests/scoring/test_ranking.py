@@ -10,12 +10,16 @@ import pytest
 from scoring import aggregates, assignment, db, reviewers, reviews, works
 from scoring.permissions import Actor
 from scoring.ranking import compute_ranking, tier_cut
-from scoring.ranking_reference import load_frames, rank_pandas
-from scoring.rubrics import load_rubric, load_rubrics
+from scoring.ranking_reference import (load_aggregate_frames, load_frames, rank_pandas,
+                                       rank_pandas_from_aggregates, tier_cuts)
+from scoring.rubrics import load_rubric
 from scoring.settings import read_settings, update_settings
 
 ADMIN = Actor("admin", "admin")
 RUBRIC = load_rubric("fusion_case")
+MAX_TOTALS = {p: 100.0 for p in ("afterschool", "fusion_case", "it_course_case", "training_case",
+                                 "vocational_practice", "digital_textbook")}   # every rubric: full mark 100
+RATIOS = {"一等奖": 0.1, "二等奖": 0.2, "三等奖": 0.3}                          # the default award ratios
 
 
 @pytest.fixture
@@ -97,6 +101,70 @@ def test_tier_cuts_round_half_up():
     assert [tier_cut(5, r) for r in (0.1, 0.3, 0.6)] == [1, 2, 3]      # 0.5 → 1, 1.5 → 2
     assert [tier_cut(4, r) for r in (0.1, 0.3, 0.6)] == [0, 1, 2]      # 0.4 → 0: no 一等奖 among 4
     assert tier_cut(1, 0.6) == 1
+    assert [tier_cut(15, r) for r in (0.1, 0.3, 0.6)] == [2, 5, 9]     # 1.5 → 2, 4.5 → 5 (not 4), 9
+    # The pandas twin's own cuts (exact decimals), on the same hand-computed cases.
+    assert tier_cuts(5, RATIOS) == [("一等奖", 1), ("二等奖", 2), ("三等奖", 3)]
+    assert tier_cuts(4, RATIOS) == [("一等奖", 0), ("二等奖", 1), ("三等奖", 2)]
+    assert tier_cuts(7, RATIOS) == [("一等奖", 1), ("二等奖", 2), ("三等奖", 4)]  # 0.7, 2.1, 4.2
+    assert tier_cuts(15, RATIOS) == [("一等奖", 2), ("二等奖", 5), ("三等奖", 9)]
+
+
+def test_seven_works_cuts_1_2_4_and_ties_straddling_a_cut_share_the_better_tier(dbfile):
+    update_settings(ADMIN, {"aggregation": "mean", "reviewers_per_work": 1})
+    make_reviewers(["j"])
+    totals = [90, 90, 85, 80, 80, 70, 60]
+    ids = [scored_work(f"作品{i}", {"j": t}) for i, t in enumerate(totals)]
+    # N = 7: cuts round half up of 0.7, 2.1, 4.2 = 1, 2, 4. The two 90s share rank 1 and both get
+    # 一等奖 (the tie straddles cut 1), which leaves rank 3 beyond cut 2: no 二等奖 at all. The two
+    # 80s share rank 4 = cut 4: both 三等奖 though the second sits at position 5.
+    want = [(1, "一等奖"), (1, "一等奖"), (3, "三等奖"), (4, "三等奖"), (4, "三等奖"), (6, None), (7, None)]
+    cur = db.cursor()
+    for df in (compute_ranking(cur), compute_ranking(cur, from_reviews=True),
+               rank_pandas(load_frames(cur), read_settings(cur), MAX_TOTALS)):
+        assert [(int(row(df, w)["rank"]), row(df, w)["tier"]) for w in ids] == want
+
+
+def test_fifteen_works_cut_half_up_at_4_5(dbfile):
+    update_settings(ADMIN, {"aggregation": "mean", "reviewers_per_work": 1})
+    make_reviewers(["j"])
+    ids = [scored_work(f"作品{i}", {"j": 100 - i}) for i in range(15)]
+    # N = 15: 1.5 → 2, 0.3 × 15 = 4.5 → 5 (round half up, not to even), 9.
+    want = ["一等奖"] * 2 + ["二等奖"] * 3 + ["三等奖"] * 4 + [None] * 6
+    cur = db.cursor()
+    for df in (compute_ranking(cur), rank_pandas(load_frames(cur), read_settings(cur), MAX_TOTALS)):
+        assert [row(df, w)["tier"] for w in ids] == want
+
+
+def test_normalized_clips_each_review_to_the_full_mark_and_zero(dbfile):
+    # A: 100 (w1), 0 (w2): mean 50, std 50, z = +1, −1.
+    # B: 100 (w1, w2, w3), 20 (w4): mean 80, std √1200 = 34.641, z = +1/√3 = 0.57735, −√3.
+    # Pool 100, 0, 100, 100, 100, 20: mean 70, std √(11000 / 6) = 42.81744.
+    # Per review: A +1 → 112.8174 → 100; A −1 → 27.18256; B +0.57735 → 94.72066; B −√3 → −4.162 → 0.
+    make_reviewers(["A", "B"])
+    w1 = scored_work("w1", {"A": 100, "B": 100})
+    w2 = scored_work("w2", {"A": 0, "B": 100})
+    w3 = scored_work("w3", {"B": 100})
+    w4 = scored_work("w4", {"B": 20})
+    update_settings(ADMIN, {"aggregation": "normalized"})
+    want = {w1: (97.3603, 1), w2: (60.9516, 3), w3: (94.7207, 2), w4: (0.0, 4)}   # w1: (100 + 94.72066) / 2
+    cur = db.cursor()
+    for df in (compute_ranking(cur), compute_ranking(cur, from_reviews=True),
+               rank_pandas(load_frames(cur), read_settings(cur), MAX_TOTALS),
+               rank_pandas_from_aggregates(load_aggregate_frames(cur), read_settings(cur), MAX_TOTALS)):
+        assert {w: (row(df, w)["score"], int(row(df, w)["rank"])) for w in want} == want
+
+
+def test_normalized_ties_stay_ties(dbfile):
+    # A: 70, 80, 70 and B: 80, 70, 80: each work gets one z above and one the same size below its
+    # reviewer's mean (A: −0.7071 / +1.4142, B: +0.7071 / −1.4142), so all three are 75 = the pool mean.
+    make_reviewers(["A", "B"])
+    ids = [scored_work(f"w{i}", {"A": a, "B": b}) for i, (a, b) in enumerate([(70, 80), (80, 70), (70, 80)])]
+    update_settings(ADMIN, {"aggregation": "normalized"})
+    cur = db.cursor()
+    for df in (compute_ranking(cur), rank_pandas(load_frames(cur), read_settings(cur), MAX_TOTALS)):
+        assert [(row(df, w)["score"], int(row(df, w)["rank"]), row(df, w)["tier"]) for w in ids] == [
+            (75.0, 1, "二等奖")] * 3
+    # N = 3: cuts 0.3 → 0, 0.9 → 1, 1.8 → 2: no 一等奖; the three tied at rank 1 all get 二等奖.
 
 
 def test_veto_incomplete_and_excluded_works_are_not_ranked_and_groups_are_per_stage(dbfile):
@@ -119,19 +187,23 @@ def test_veto_incomplete_and_excluded_works_are_not_ranked_and_groups_are_per_st
 
 
 def test_sql_and_pandas_rankings_agree_on_random_data(dbfile):
+    """SQL from the aggregates, SQL from the reviews, pandas from the reviews and pandas from the
+    aggregates give the same statuses, ranks, tiers and 4-decimal scores for every method, on data
+    with many ties (integer totals in one project, hundredths in the other)."""
     import pandas as pd
     rng = random.Random(7)
     cur = db.cursor()
     names = [f"r{i}" for i in range(12)]
     w_rows, a_rows, v_rows = [], [], []
     for w in range(1, 301):
-        w_rows.append((w, f"k{w}", rng.choice(["fusion_case", "afterschool"]), rng.choice(["小学", "初中"]),
+        project = rng.choice(["fusion_case", "afterschool"])
+        w_rows.append((w, f"k{w}", project, rng.choice(["小学", "初中"]),
                        f"t{w}", rng.choice(["pass"] * 9 + ["fail"]), rng.random() < 0.05))
         for r in rng.sample(names, rng.randint(1, 6)):
             a_rows.append((w, r))
-            if rng.random() < 0.95:      # integer totals make plenty of ties
-                v_rows.append((w, r, float(rng.randint(55, 95)), rng.random() < 0.02,
-                               "submitted" if rng.random() < 0.97 else "draft"))
+            if rng.random() < 0.95:
+                total = float(rng.randint(55, 95)) if project == "fusion_case" else rng.randint(5500, 5520) / 100
+                v_rows.append((w, r, total, rng.random() < 0.02, "submitted" if rng.random() < 0.97 else "draft"))
     w_df = pd.DataFrame(w_rows, columns=["id", "work_key", "project", "stage", "title", "precheck_status", "excluded"])
     a_df = pd.DataFrame(a_rows, columns=["work_id", "reviewer"])
     v_df = pd.DataFrame(v_rows, columns=["work_id", "reviewer", "total", "veto", "status"])
@@ -139,14 +211,32 @@ def test_sql_and_pandas_rankings_agree_on_random_data(dbfile):
     cur.execute("INSERT INTO assignments (work_id, reviewer) SELECT * FROM a_df")
     cur.execute("INSERT INTO reviews (work_id, reviewer, total, veto, status) SELECT * FROM v_df")
     aggregates.rebuild(cur)      # rows inserted behind the services
-    max_totals = {k: r.max_total for k, r in load_rubrics().items()}
     for aggregation in ["mean", "median", "trimmed_mean", "normalized"]:
         update_settings(ADMIN, {"aggregation": aggregation})
         settings = read_settings(cur)
-        sql = compute_ranking(cur, settings).set_index("work_id").sort_index()
-        pdf = rank_pandas(load_frames(cur), settings, max_totals).set_index("work_id").sort_index()
-        assert (sql["status"] == pdf["status"]).all()
-        assert sql["rank"].fillna(-1).astype(int).tolist() == pdf["rank"].fillna(-1).astype(int).tolist()
-        assert sql["tier"].fillna("").tolist() == pdf["tier"].fillna("").tolist()
-        assert sql["score"].fillna(-1).tolist() == pdf["score"].fillna(-1).tolist()
-        assert (sql["status"] == "ranked").sum() > 150 and sql["tier"].notna().sum() > 50
+        want = rank_pandas(load_frames(cur), settings, MAX_TOTALS).set_index("work_id").sort_index()
+        assert (want["status"] == "ranked").sum() > 150 and want["tier"].notna().sum() > 50
+        assert want["score"].duplicated().sum() > (10 if aggregation == "normalized" else 50)   # ties
+        for got in (compute_ranking(cur, settings), compute_ranking(cur, settings, from_reviews=True),
+                    rank_pandas_from_aggregates(load_aggregate_frames(cur), settings, MAX_TOTALS)):
+            got = got.set_index("work_id").sort_index()
+            assert got["status"].tolist() == want["status"].tolist()
+            assert got["rank"].fillna(-1).astype(int).tolist() == want["rank"].fillna(-1).astype(int).tolist()
+            assert got["tier"].fillna("").tolist() == want["tier"].fillna("").tolist()
+            assert got["score"].fillna(-1).tolist() == want["score"].fillna(-1).tolist()
+            if aggregation == "normalized":
+                assert (got["normalized"] - want["normalized"]).abs().max() < 1e-9
+
+
+@pytest.mark.xfail(strict=True, reason="open: SQL round() rounds the double 77.44374999… down to 77.4437; "
+                   "the pandas twin (half to even after × 10⁴) happens to give 77.4438, so the two can "
+                   "disagree when a mean falls on a half at the 5th decimal (8 or 16 scores, trimmed of 10)")
+def test_a_mean_of_eight_totals_on_a_half_is_rounded_half_up(dbfile):
+    # 7 × 77.44 + 77.47 = 619.55; / 8 = 77.44375 exactly in decimals: 四舍五入 to 4 places is 77.4438.
+    names = [f"j{i}" for i in range(8)]
+    make_reviewers(names)
+    update_settings(ADMIN, {"aggregation": "mean", "reviewers_per_work": 8})
+    wid = scored_work("八位评委", {n: (77.47 if n == "j7" else 77.44) for n in names})
+    cur = db.cursor()
+    assert row(compute_ranking(cur), wid)["score"] == 77.4438
+    assert row(rank_pandas(load_frames(cur), read_settings(cur), MAX_TOTALS), wid)["score"] == 77.4438
