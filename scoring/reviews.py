@@ -11,6 +11,7 @@ import json
 import math
 from datetime import datetime
 
+from scoring import audit
 from scoring import db as _db
 from scoring.errors import NotFound, PermissionDenied, ValidationError
 from scoring.permissions import Actor, require_admin, require_reviewer
@@ -200,6 +201,8 @@ def reopen_review(actor: Actor, work_id: int, reviewer: str, reason: str, *, db=
                     "WHERE work_id = ? AND reviewer = ?", [work_id, reviewer])
         _db.mark_dirty(cur, [work_id])
         _history(cur, actor.username, work_id, reviewer, [("status", SUBMITTED, DRAFT, str(reason).strip())])
+        audit.record(cur, actor, "review.reopen", f"review:{work_id}:{reviewer}", {"status": SUBMITTED},
+                     {"status": DRAFT, "reason": str(reason).strip()}, work_id=work_id)
     _db.write(tx, db)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from scoring import audit
 from scoring import db as _db
 from scoring.errors import ValidationError
 from scoring.permissions import Actor, require_admin
@@ -69,6 +70,10 @@ def update_settings(actor: Actor, changes: dict[str, Any], *, db=None) -> dict[s
     clean = {k: _validate(k, v) for k, v in changes.items()}
 
     def tx(cur):
+        before = read_settings(cur)
+        changed = {k: v for k, v in clean.items() if before.get(k) != v}
+        if changed:
+            audit.record(cur, actor, "settings.update", "settings", {k: before.get(k) for k in changed}, changed)
         for k, v in clean.items():
             cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)",
                         [k, json.dumps(v, ensure_ascii=False)])
