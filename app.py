@@ -50,4 +50,9 @@ else:
             st.caption(f"当前用户：{auth.display_name()}（{auth.ROLE_NAMES[actor.role]}）")
             if st.button("退出登录", key="logout_button"):
                 auth.logout()
-    st.navigation(pages).run()
+    elif st.session_state.pop(auth.EXPIRED, False):
+        st.warning("长时间未操作，登录已过期，请重新登录。")
+    nav = st.navigation(pages)
+    if actor is not None and st.session_state.pop(auth.LANDING, False):
+        st.switch_page(pages["评审"][0] if actor.role == "reviewer" else pages["组织"][2])   # first page after sign-in
+    nav.run()
