@@ -212,9 +212,10 @@ def login_form() -> None:
 
 def _address() -> str | None:
     try:
-        return st.context.ip_address
+        ip = st.context.ip_address
     except Exception:
         return None
+    return ip if isinstance(ip, str) else None       # None without a browser (tests, bare mode)
 
 
 @st.cache_resource(show_spinner=False)
