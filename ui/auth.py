@@ -138,7 +138,7 @@ def _expire(username: str) -> None:
     token = st.session_state.get(_TOKEN_KEY)
     if token:
         _activity().pop(token, None)
-    _audit(username, "session.expired")
+    _audit(username, "login.expired")
     _clear_session()
     st.session_state[EXPIRED] = True
 
@@ -254,7 +254,7 @@ def logout() -> None:
     try:
         if username:
             store().revoke_sessions(username)
-            _audit(username, "logout")
+            _audit(username, "login.logout")
         if authenticator is not None and st.session_state.get("authentication_status"):
             authenticator.logout(location="unrendered")
     except Exception:

@@ -168,4 +168,4 @@ def test_idle_session_expires_and_says_so(judging):
     assert at.session_state["authentication_status"] is None
     assert "长时间未操作，登录已过期，请重新登录。" in [w.value for w in at.warning]
     from scoring import audit
-    assert audit.search(ADMIN_ACTOR, action="session.expired")[0]["actor"] == "rev_x"
+    assert audit.search(ADMIN_ACTOR, action="login.expired")[0]["actor"] == "rev_x"

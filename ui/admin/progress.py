@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from scoring.permissions import Actor
-from ui.common import safely
+from ui.common import fmt_score, safely
 
 
 def reviewer_progress(data: dict) -> None:
@@ -45,10 +45,10 @@ def reopen_panel(actor: Actor) -> None:
         st.caption("暂无已提交的评审。")
         return
     labels = {(s["work_id"], s["reviewer"]): f"#{s['work_id']} {s['title']} — {s['reviewer_name'] or s['reviewer']}"
-              f"（{s['total']:g} 分）" for s in submitted}
+              f"（{fmt_score(s['total'])} 分）" for s in submitted}
     key = st.selectbox("选择评审", list(labels), format_func=labels.get, key="reopen_pick")
-    reason = st.text_input("退回原因", key="reopen_reason")
-    if st.button("退回修改", key="reopen_go"):
+    reason = st.text_input("退回原因（必填，评委会看到）", key="reopen_reason")
+    if st.button("退回修改", key="reopen_go", disabled=not reason.strip()):
         with safely("退回评审"):
             reopen_review(actor, key[0], key[1], reason)
             st.success("已退回，评委可以重新修改并提交。")
