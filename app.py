@@ -14,6 +14,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
     from ui import startup
     from ui.review import media_route
     from ui.selfcheck import upload_route
+    from ui import session_route
 
     startup.refuse_to_start_on_bad_data()
     startup.create_admin_on_first_start()
@@ -21,7 +22,8 @@ if get_script_run_ctx(suppress_warning=True) is None:
     # pages/ is routed by st.navigation only. Without this, a fresh server's first request to a
     # deep link (/login) would auto-discover pages/ and run that page file without this router.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, routes=[*media_route.routes(), *upload_route.routes()])
+    app = st.App(__file__, routes=[*media_route.routes(), *upload_route.routes(),
+                                         *session_route.routes()])
 else:
     from ui import auth, startup
 

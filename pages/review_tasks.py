@@ -35,5 +35,4 @@ labels = {w["id"]: f"#{w['id']} {w['title']}（{STATUS_NAMES[review_status(w)]}�
 pick = st.selectbox("选择要评审的作品", list(labels), format_func=labels.get, key="task_pick")
 if st.button("打开评审", type="primary"):
     st.session_state["review_work_id"] = pick
-    st.session_state["work_pick"] = pick
     st.switch_page("pages/review_work.py")

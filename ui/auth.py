@@ -198,9 +198,7 @@ def login_form() -> None:
                              "name": account.name, "roles": [account.role], "logout": None})
     st.session_state[_SEEN_AT] = time.time()
     try:
-        authenticator.cookie_controller.set_cookie()
-        exp = authenticator.cookie_controller.cookie_model.exp_date
-        st.session_state[_TOKEN_KEY] = f"{account.username}:{exp}"
+        _issue_cookie(authenticator, accounts, account.username)
     except Exception:
         log.exception("sign-in cookie")          # signed in for this session only
     _touch()
@@ -208,6 +206,23 @@ def login_form() -> None:
     st.success("登录成功，正在进入…")
     time.sleep(0.6)              # let the browser store the sign-in cookie before the rerun
     st.switch_page(HOME)         # a page both menus have: the login page leaves the menu
+
+
+def _issue_cookie(authenticator, accounts: AccountStore, username: str) -> None:
+    """The sign-in cookie: set by the server (HttpOnly, SameSite=Strict) where the app's route is
+    mounted; under AppTest (no HTTP server) by the library's JavaScript cookie instead."""
+    from ui import session_route
+    cookie = accounts.cookie()
+    if session_route.mounted():
+        exp = time.time() + cookie["expiry_days"] * 86400
+        # The library's own token format, so its cookie login (bootstrap) reads it back.
+        token = jwt.encode({"username": username, "exp_date": exp}, cookie["key"], algorithm="HS256")
+        st.html(session_route.set_cookie_script(session_route.ticket(token, cookie["expiry_days"] * 86400)),
+                unsafe_allow_javascript=True)
+    else:
+        authenticator.cookie_controller.set_cookie()
+        exp = authenticator.cookie_controller.cookie_model.exp_date
+    st.session_state[_TOKEN_KEY] = f"{username}:{exp}"
 
 
 def _address() -> str | None:
@@ -260,6 +275,10 @@ def logout() -> None:
     except Exception:
         log.exception("logout")
     _clear_session()
+    from ui import session_route
+    if session_route.mounted():
+        st.html(session_route.end_cookie_script(), unsafe_allow_javascript=True)
+        time.sleep(0.3)              # let the browser start the request before the page changes
     st.switch_page(HOME)
 
 

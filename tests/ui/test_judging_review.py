@@ -50,6 +50,10 @@ def run(script: str, user: str | None = "rev_x", **state) -> AppTest:
     return at.run()
 
 
+def picker(at: AppTest):
+    return next(s for s in at.selectbox if s.label == "作品")
+
+
 def review(wid):
     from scoring.selectors import get_review
     return get_review(REV, wid)
@@ -91,7 +95,7 @@ def test_returned_review_shows_the_reason_until_resubmitted(judging):
 
     at = run("pages/review_work.py", review_work_id=wid)
     assert at.warning[0].value == "已退回：管理员退回了您的评审，原因：评语与分数不符，请复核。请修改后重新提交。"
-    assert at.selectbox(key="work_pick").format_func(wid) == f"#{wid} 光的折射（已退回）"
+    assert picker(at).format_func(wid) == f"#{wid} 光的折射（已退回）"
     at.button(key=f"save_{wid}").click().run()                          # a draft save: still returned
     assert any(w.value.startswith("已退回") for w in at.warning)
     at.checkbox(key=f"confirm_{wid}").check().run()
@@ -110,9 +114,9 @@ def test_after_submit_the_selector_says_submitted_and_offers_the_next_work(judgi
     at.checkbox(key=f"confirm_{first}").check().run()
     at.button(key=f"submit_{first}").click().run()
     assert not at.exception
-    assert at.selectbox(key="work_pick").format_func(first) == f"#{first} 光的折射（已提交）"
+    assert picker(at).format_func(first) == f"#{first} 光的折射（已提交）"
     at.button(key=f"next_{first}").click().run()
-    assert at.selectbox(key="work_pick").value == second
+    assert picker(at).value == second
     assert at.title[0].value == "分数的初步认识"
 
 

@@ -97,7 +97,12 @@ def rubric_form(actor: Actor, work: dict, next_id: int | None = None) -> None:
             st.rerun()
 
 
+PICK_KEY = "_work_pick_key"     # the key of the work page's selector (it changes with its texts)
+
+
 def _open(work_id: int) -> None:
     """Button callback: runs before the page, so the work selector can be moved to the next work."""
-    st.session_state["work_pick"] = work_id
+    key = st.session_state.get(PICK_KEY)
+    if key:
+        st.session_state[key] = work_id
     st.session_state["review_work_id"] = work_id
