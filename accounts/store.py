@@ -205,8 +205,8 @@ class AccountStore:
         try:
             from scoring import audit
             audit.log(actor, action, f"account:{username}", before, after, db=self.root / "scoring.duckdb")
-        except Exception:
-            log.exception("audit %s %s", action, username)
+        except Exception as exc:         # e.g. the app holds the database while the console tool runs
+            log.warning("审计记录未写入（%s %s）：%s", action, username, type(exc).__name__)
 
     def set_disabled(self, actor: Actor, username: str, disabled: bool) -> None:
         require_admin(actor)

@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 
+from checks.rules import rule_title
 from scoring import audit, contest
 from scoring import db as _db
 from scoring.permissions import Actor, require_admin
@@ -75,13 +76,14 @@ def export_workbook(actor: Actor, path: str | os.PathLike, *, db=None) -> str:
         rep = json.loads(w["precheck_report"]) if w["precheck_report"] else {"findings": []}
         errs = [f for f in rep.get("findings", []) if f.get("level") == "error"]
         for f in errs or [{"rule": "", "message": "未完成初审", "path": None}]:
-            failures.append({"作品编号": w["id"], "一级文件夹": w["folder_name"], "规则": f.get("rule"),
-                             "问题": f.get("message"), "文件": f.get("path") or ""})
+            failures.append({"作品编号": w["id"], "一级文件夹": w["folder_name"],
+                             "问题类别": rule_title(f.get("rule") or "") if f.get("rule") else "",
+                             "问题": f.get("message"), "文件": f.get("path") or "", "规则": f.get("rule")})
     for w in works:
         for f in json.loads(w["eligibility"]):
             if f.get("level") == "error":
-                failures.append({"作品编号": w["id"], "一级文件夹": w["folder_name"], "规则": f["rule"],
-                                 "问题": f["message"], "文件": ""})
+                failures.append({"作品编号": w["id"], "一级文件夹": w["folder_name"], "问题类别": "资格审查",
+                                 "问题": f["message"], "文件": "", "规则": f["rule"]})
 
     used = {"公示名单", "未排名作品", "全部评分", "初审未通过"}
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
@@ -96,7 +98,7 @@ def export_workbook(actor: Actor, path: str | os.PathLike, *, db=None) -> str:
                 label = f"{part['评委姓名'].iloc[0] or reviewer}({reviewer})"
                 part.drop(columns=["评委", "评委姓名"]).dropna(axis=1, how="all").to_excel(
                     xw, sheet_name=_sheet_name(label, used), index=False)
-        pd.DataFrame(failures, columns=["作品编号", "一级文件夹", "规则", "问题", "文件"]).to_excel(
+        pd.DataFrame(failures, columns=["作品编号", "一级文件夹", "问题类别", "问题", "文件", "规则"]).to_excel(
             xw, sheet_name="初审未通过", index=False)
     audit.log(actor, "export.results", None, None,
               {"ranked": int(len(public)), "unranked": int(len(unranked)), "scores": int(len(scores))}, db=db)
