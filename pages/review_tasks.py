@@ -27,8 +27,9 @@ rows = [{"编号": w["id"], "项目": w["project_name"], "学段": w["stage"] or
          "状态": STATUS_NAMES[review_status(w)], "总分": fmt_score(w["total"]),
          "一票否决": "是" if w["veto"] else EMPTY, "退回原因": w.get("returned_reason") or EMPTY} for w in queue]
 st.dataframe(rows, hide_index=True, width="stretch",
-             column_config={"作品名称": st.column_config.TextColumn(width="large"),
-                            "退回原因": st.column_config.TextColumn(width="medium")})
+             column_config={"编号": st.column_config.NumberColumn(width=60),
+                            "作品名称": st.column_config.TextColumn(width="medium"),
+                            "退回原因": st.column_config.TextColumn(width="large")})
 
 todo_first = sorted(queue, key=lambda w: (w["review_status"] == "submitted", not w.get("returned_reason"), w["id"]))
 labels = {w["id"]: f"#{w['id']} {w['title']}（{STATUS_NAMES[review_status(w)]}）" for w in todo_first}

@@ -96,8 +96,9 @@ def _drop_revoked_cookie(accounts: AccountStore, cookie: dict) -> None:
     if account is None or account.disabled or issued < account.sessions_valid_after \
             or last is None or time.time() - last > idle_limit_s():
         st.session_state["logout"] = True   # the library then skips the cookie for this session
-        if last is not None and account is not None:
-            st.session_state[EXPIRED] = True
+        if last is not None:             # idle too long (or revoked): say so once, then forget it
+            _activity().pop(key, None)
+            st.session_state[EXPIRED] = account is not None and not account.disabled
     else:
         st.session_state[_TOKEN_KEY] = key
 

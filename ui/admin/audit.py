@@ -43,7 +43,9 @@ def audit_search(actor: Actor) -> None:
         "操作": ACTIONS.get(r["action"], r["action"]), "对象": r["target"] or EMPTY,
         "作品编号": EMPTY if r["work_id"] is None else str(r["work_id"]),
         "修改前": r["before"] or EMPTY, "修改后": r["after"] or EMPTY, "来源地址": r["address"] or EMPTY}
-        for r in rows]), hide_index=True, width="stretch")
+        for r in rows]), hide_index=True, width="stretch",
+        column_config={"修改前": st.column_config.TextColumn(width="large"),
+                       "修改后": st.column_config.TextColumn(width="large")})
     export(actor, rows)
 
 
