@@ -139,3 +139,39 @@ def test_exported_public_list_has_two_decimals_like_the_ranking(data, tmp_path):
     header = [c.value for c in ws[1]]
     cell = ws.cell(2, header.index("得分") + 1)
     assert cell.value == 77.75 and cell.number_format == "0.00"
+
+
+def test_admin_overrules_precheck_with_a_reason_on_the_import_page(data):
+    from scoring.audit import search
+    from scoring.selectors import list_works
+    package(data / "b", "小学南宁市民主路小学李明", "光的折射", LONG)
+    at = import_through_the_page(data / "b")
+    (w,) = list_works(ADMIN_ACTOR)
+    assert w["precheck_status"] == "fail"
+    at.selectbox(key=f"pre_{w['id']}").set_value("pass").run()
+    at.button(key=f"pre_go_{w['id']}").click().run()
+    assert [e.value for e in at.error] == ["改判初审必须填写原因"]           # refused without a reason
+    at.text_input(key=f"pre_note_{w['id']}").input("录像与登记表已线下补交").run()
+    at.button(key=f"pre_go_{w['id']}").click().run()
+    assert list_works(ADMIN_ACTOR)[0]["precheck_status"] == "pass"
+    row = search(ADMIN_ACTOR, action="precheck.override")[0]
+    assert (row["before"], row["work_id"]) == ('{"precheck_status": "fail"}', w["id"])
+
+
+def test_locked_account_is_listed_and_an_admin_unlocks_it(data):
+    from scoring.audit import search
+    from scoring.logins import LoginRefused, authenticate
+    from scoring.settings import update_settings
+    store = AccountStore(data)
+    store.add_user(ADMIN_ACTOR, "rev_y", "某评委")
+    update_settings(ADMIN_ACTOR, {"login_lock_after": 3, "login_delay_after": 5})
+    for _ in range(3):
+        assert authenticate("rev_y", "wrong", None, store.verify) is False
+    with pytest.raises(LoginRefused):
+        authenticate("rev_y", "wrong", None, store.verify)
+    at = run("pages/admin_accounts.py")
+    locked = next(d.value for d in at.dataframe if "锁定至" in d.value.columns)
+    assert locked["对象"].tolist() == ["账号 rev_y"] and locked["连续失败次数"].tolist() == [3]
+    at.button(key="unlock_go").click().run()
+    assert "当前没有被锁定的账号或地址。" in [c.value for c in at.caption]
+    assert search(ADMIN_ACTOR, action="login.unlock")[0]["target"] == "user:rev_y"
