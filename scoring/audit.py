@@ -19,7 +19,7 @@ COLUMNS = ("occurred_at", "actor", "action", "target", "work_id", "before", "aft
 
 # Chinese names of the actions, for the audit page and the Excel export.
 ACTIONS = {
-    "login.success": "登录成功", "login.failure": "登录失败", "login.refused": "登录被拒（锁定中）",
+    "login.success": "登录成功", "login.failure": "登录失败", "login.refused": "登录被拒（等待或锁定中）",
     "login.lock": "登录锁定", "login.unlock": "登录解锁", "login.logout": "退出登录",
     "login.expired": "长时间未操作，会话过期",
     "import": "导入作品", "precheck.override": "改判初审", "work.exclude": "排除参评", "work.restore": "恢复参评",

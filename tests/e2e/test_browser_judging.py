@@ -116,14 +116,25 @@ def test_reviewer_and_admin_judging_day(browser, judging_app, artifacts):
     rev.get_by_role("link", name="我的评审任务", exact=True).click()
     rev.get_by_text(f"已退回：#{first} 光的折射——原因：评语与分数不符，请复核。请修改后重新提交。").wait_for()
     rev.screenshot(path=str(artifacts / "judging-3-returned.png"), full_page=True)
+    _idle(rev)
+    rev.get_by_role("button", name="退出登录").click()
+    rev.get_by_role("link", name="登录", exact=True).wait_for()
+    rev.reload()                                                         # the old cookie no longer signs in
+    rev.get_by_role("link", name="登录", exact=True).wait_for()
+    _idle(rev)
+    assert "当前用户" not in rev.locator("body").inner_text()
 
-    # Someone guesses the admin password from another browser: slowed down after five failures.
+    # Someone guesses the admin password from another browser: after five failures each further
+    # attempt must wait a growing delay (5 s, 10 s, 20 s, ...), so guessing soon meets the refusal.
     gctx, guess = _new_page(browser)
-    for i in range(5):
-        _submit_login(guess, url, "admin", f"guess-{i}")
-        guess.get_by_text("用户名或密码错误，或账号已停用。").wait_for()
-    _submit_login(guess, url, "admin", judging_app["admin_pw"])
-    guess.get_by_text(re.compile(r"登录失败次数较多，请 \d 秒后再试。")).wait_for()
+    answers = []
+    while len(answers) < 12 and not (answers and answers[-1] == "wait"):
+        _submit_login(guess, url, "admin", f"guess-{len(answers)}")
+        wrong = guess.get_by_text("用户名或密码错误，或账号已停用。")
+        wait = guess.get_by_text(re.compile(r"登录失败次数较多，请 \d+ 秒后再试。"))
+        wrong.or_(wait).wait_for()
+        answers.append("wait" if wait.count() else "wrong")
+    assert answers[:5] == ["wrong"] * 5 and answers[-1] == "wait"
     assert "当前用户" not in guess.locator("body").inner_text()
 
     _idle(adm)
@@ -132,7 +143,8 @@ def test_reviewer_and_admin_judging_day(browser, judging_app, artifacts):
     _idle(adm)
     adm.get_by_label("操作类别").click()
     adm.get_by_role("option", name="登录与会话").click()
-    adm.get_by_text("共 8 条（只追加，不可修改或删除；最新的在前）").wait_for()   # 2 successes, 5 failures, 1 refused
+    # 2 sign-ins, 1 sign-out, the failures and the refusal: every attempt is recorded.
+    adm.get_by_text(f"共 {3 + len(answers)} 条（只追加，不可修改或删除；最新的在前）").wait_for()
     adm.screenshot(path=str(artifacts / "judging-4-audit.png"), full_page=True)
     for c in (ctx, actx, gctx):
         c.close()
