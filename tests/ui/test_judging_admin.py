@@ -175,3 +175,31 @@ def test_locked_account_is_listed_and_an_admin_unlocks_it(data):
     at.button(key="unlock_go").click().run()
     assert "当前没有被锁定的账号或地址。" in [c.value for c in at.caption]
     assert search(ADMIN_ACTOR, action="login.unlock")[0]["target"] == "user:rev_y"
+
+
+def test_no_table_on_the_judging_pages_shows_none(data):
+    from scoring.assignment import assign, auto_assign
+    from scoring.reviewers import upsert_reviewers
+    from scoring.reviews import save_review
+    from scoring.works import add_work
+    upsert_reviewers(ADMIN_ACTOR, [{"username": "rev_x", "name": "某评委", "projects": ["fusion_case"],
+                                    "stages": ["小学"]}])                 # no school, no district
+    AccountStore(data).add_user(ADMIN_ACTOR, "rev_x", "某评委")
+    wid = add_work(ADMIN_ACTOR, project="fusion_case", stage="小学", title="光的折射")
+    add_work(ADMIN_ACTOR, project="fusion_case", stage="初中", title="无人评审的作品")
+    assign(ADMIN_ACTOR, wid, "rev_x")
+    save_review(Actor("rev_x", "reviewer"), wid, {"design": 20})          # a draft: no total counted yet
+    auto_assign(ADMIN_ACTOR)
+    pages = ["pages/admin_progress.py", "pages/admin_reviewers.py", "pages/admin_audit.py",
+             "pages/admin_import.py", "pages/admin_ranking.py"]
+    for page in pages:
+        at = run(page)
+        assert not at.exception, page
+        frames = [d.value for d in at.dataframe] + [t.value for t in at.table]
+        assert frames, page
+        for f in frames:
+            text = f.astype("string").fillna("<NA>").to_csv()
+            assert not {"None", "nan", "<NA>", "NaN"} & set(text.replace("\n", ",").split(",")), (page, text)
+    at = run("pages/review_tasks.py", username="rev_x")
+    text = at.dataframe[0].value.astype("string").fillna("<NA>").to_csv()
+    assert "None" not in text and "<NA>" not in text

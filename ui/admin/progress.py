@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from scoring.permissions import Actor
-from ui.common import fmt_score, safely
+from ui.common import EMPTY, fmt_score, safely
 
 
 def reviewer_progress(data: dict) -> None:
@@ -17,10 +17,8 @@ def reviewer_progress(data: dict) -> None:
     st.progress(done / total if total else 0.0, text=f"全部评审：已提交 {done} / {total}")
     st.dataframe([{"评委": f"{r['name']}（{r['username']}）", "已分配": r["assigned"], "已提交": r["submitted"],
                    "草稿": r["draft"], "未开始": r["todo"],
-                   "完成率": (r["submitted"] / r["assigned"]) if r["assigned"] else None} for r in revs],
-                 hide_index=True, width="stretch",
-                 column_config={"完成率": st.column_config.ProgressColumn("完成率", min_value=0, max_value=1,
-                                                                       format="percent")})
+                   "完成率": _pct(r["submitted"], r["assigned"])} for r in revs],
+                 hide_index=True, width="stretch")
 
 
 def project_progress(data: dict) -> None:
@@ -28,12 +26,14 @@ def project_progress(data: dict) -> None:
     if not rows:
         st.info("还没有导入作品。")
         return
-    st.dataframe([{"项目": p["project_name"], "学段": p["stage"] or "", "作品数": p["works"],
+    st.dataframe([{"项目": p["project_name"], "学段": p["stage"] or EMPTY, "作品数": p["works"],
                    "初审通过且参评": p["eligible"], "已分配": p["assigned_works"], "评审完成": p["fully_reviewed"],
-                   "完成率": (p["fully_reviewed"] / p["eligible"]) if p["eligible"] else None} for p in rows],
-                 hide_index=True, width="stretch",
-                 column_config={"完成率": st.column_config.ProgressColumn("完成率", min_value=0, max_value=1,
-                                                                       format="percent")})
+                   "完成率": _pct(p["fully_reviewed"], p["eligible"])} for p in rows],
+                 hide_index=True, width="stretch")
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else EMPTY
 
 
 def reopen_panel(actor: Actor) -> None:

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring.permissions import Actor
-from ui.common import safely
+from ui.common import EMPTY, safely
 
 FIELD_NAMES = {"veto": "一票否决", "veto_reason": "否决理由", "comment": "评语", "internal_note": "内部备注",
                "status": "状态", "review": "整份评分"}
@@ -68,4 +68,4 @@ def history_table(actor: Actor) -> None:
     st.dataframe(pd.DataFrame({
         "时间": when, "操作人": df["actor"], "作品编号": df["work_id"], "评委": df["reviewer"],
         "字段": df["field"].map(lambda f: names.get(f, f)), "原值": df["old"], "新值": df["new"],
-        "说明": df["note"]}).iloc[::-1], hide_index=True, width="stretch")
+        "说明": df["note"]}).iloc[::-1].astype("string").fillna(EMPTY), hide_index=True, width="stretch")
