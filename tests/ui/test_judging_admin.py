@@ -4,7 +4,6 @@ evidence side by side, reopening needs a reason, the audit page finds and export
 scores have two decimals."""
 from __future__ import annotations
 
-import io
 
 import openpyxl
 import pytest

@@ -29,7 +29,7 @@ def _pair(actor: Actor, p: dict) -> None:
     key = f"dup_{a['id']}_{b['id']}"
     done = p["decision"]
     head = f"#{a['id']}“{a['title']}” 与 #{b['id']}“{b['title']}”"
-    state = "待核定" if done is None else ("已核定：" + _decision_text(done, a, b))
+    state = "待核定" if done is None else ("已核定：" + _decision_text(done))
     with st.expander(f"{head}（{state}）", expanded=done is None):
         cols = st.columns(2)
         for col, w in zip(cols, (a, b)):
@@ -53,7 +53,7 @@ def _pair(actor: Actor, p: dict) -> None:
                 st.rerun()
 
 
-def _decision_text(d: dict, a: dict, b: dict) -> str:
+def _decision_text(d: dict) -> str:
     ex = d.get("exclude") or []
     if not ex:
         return "两件均保留"
