@@ -28,6 +28,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 log = logging.getLogger(__name__)
+_DUMMY_HASH = bcrypt.hashpw(b"no such user", bcrypt.gensalt())
 
 
 class AccountError(Exception):
@@ -178,6 +179,7 @@ class AccountStore:
         """Password check with the same rule as the login form (disabled users never pass)."""
         entry = self.login_credentials()["usernames"].get(str(username).lower())
         if not entry:
+            bcrypt.checkpw(password.encode(), _DUMMY_HASH)    # same time as a wrong password: no user probing
             return False
         try:
             return bcrypt.checkpw(password.encode(), entry["password"].encode())
