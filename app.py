@@ -14,6 +14,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
 
     from ui import startup
     from ui.review import media_route
+    from ui import session_route
     from ui.selfcheck import assets_route, mediainfo_route, upload_route
 
     startup.refuse_to_start_on_bad_data()
@@ -23,7 +24,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
     # deep link (/login) would auto-discover pages/ and run that page file without this router.
     PagesManager.uses_pages_directory = False
     app = st.App(__file__, routes=[*media_route.routes(), *upload_route.routes(), *mediainfo_route.routes(),
-                                   *assets_route.routes()])
+                                   *assets_route.routes(), *session_route.routes()])
 else:
     from ui import auth, startup
 
@@ -52,4 +53,9 @@ else:
             st.caption(f"当前用户：{auth.display_name()}（{auth.ROLE_NAMES[actor.role]}）")
             if st.button("退出登录", key="logout_button"):
                 auth.logout()
-    st.navigation(pages).run()
+    elif st.session_state.pop(auth.EXPIRED, False):
+        st.warning("长时间未操作，登录已过期，请重新登录。")
+    nav = st.navigation(pages)
+    if actor is not None and st.session_state.pop(auth.LANDING, False):
+        st.switch_page(pages["评审"][0] if actor.role == "reviewer" else pages["组织"][2])   # first page after sign-in
+    nav.run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import fcntl
 import io
+import logging
 import os
 import re
 import secrets
@@ -24,6 +25,10 @@ USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 COOKIE_NAME = "rating_auth"
 COOKIE_EXPIRY_DAYS = 7.0
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+log = logging.getLogger(__name__)
+_DUMMY_HASH = bcrypt.hashpw(b"no such user", bcrypt.gensalt())
 
 
 class AccountError(Exception):
@@ -174,6 +179,7 @@ class AccountStore:
         """Password check with the same rule as the login form (disabled users never pass)."""
         entry = self.login_credentials()["usernames"].get(str(username).lower())
         if not entry:
+            bcrypt.checkpw(password.encode(), _DUMMY_HASH)    # same time as a wrong password: no user probing
             return False
         try:
             return bcrypt.checkpw(password.encode(), entry["password"].encode())
@@ -192,7 +198,17 @@ class AccountStore:
             if username in users:
                 raise AccountError(f"用户名 {username} 已存在。")
             users[username] = self._new_entry(name.strip() or username, role, password)
+        self._audit(actor, "account.add", username, None, {"name": name.strip() or username, "role": role})
         return password
+
+    def _audit(self, actor: Actor, action: str, username: str, before=None, after=None) -> None:
+        """Account changes go to the audit record in the data dir's database (best effort: the
+        change in auth.yaml is already made; a busy database is logged, not raised)."""
+        try:
+            from scoring import audit
+            audit.log(actor, action, f"account:{username}", before, after, db=self.root / "scoring.duckdb")
+        except Exception as exc:         # e.g. the app holds the database while the console tool runs
+            log.warning("审计记录未写入（%s %s）：%s", action, username, type(exc).__name__)
 
     def set_disabled(self, actor: Actor, username: str, disabled: bool) -> None:
         require_admin(actor)
@@ -208,8 +224,12 @@ class AccountStore:
                           if k != username and ADMIN in (v.get("roles") or []) and not v.get("disabled")]
                 if not others:
                     raise AccountError("不能停用最后一个可用的管理员账号。")
+            before = bool(users[username].get("disabled"))
             users[username]["disabled"] = bool(disabled)
             users[username]["sessions_valid_after"] = time.time()
+        if before != bool(disabled):
+            self._audit(actor, "account.disable" if disabled else "account.enable", username,
+                        {"disabled": before}, {"disabled": bool(disabled)})
 
     def reset_password(self, actor: Actor, username: str) -> str:
         require_admin(actor)
@@ -221,6 +241,7 @@ class AccountStore:
                 raise AccountError(f"账号 {username} 不存在。")
             users[username]["password"] = hash_password(password)
             users[username]["sessions_valid_after"] = time.time()
+        self._audit(actor, "account.reset_password", username)     # never the password itself
         return password
 
     def revoke_sessions(self, username: str) -> None:
@@ -254,6 +275,9 @@ class AccountStore:
                 password = new_password()
                 users[username] = self._new_entry(name, REVIEWER, password)
                 out.append(CsvAccount(username, name, password))
+        for a in out:
+            if a.password:
+                self._audit(actor, "account.add", a.username, None, {"name": a.name, "role": REVIEWER})
         return out
 
     @staticmethod

@@ -1,6 +1,7 @@
 """导入与初审 — import a folder of packages (server path or upload), then review the 初审 results."""
 import streamlit as st
 
+from ui.admin.duplicates import duplicates_panel
 from ui.admin.importing import import_form, work_findings, works_table
 from ui.auth import require_role
 from ui.common import safely, use_data_dir
@@ -13,6 +14,8 @@ st.caption("每个作品包都按活动通知逐项初审（格式、命名、�
 
 import_form(actor)
 st.divider()
+with safely("读取一稿多投候选"):
+    duplicates_panel(actor)
 st.subheader("初审结果")
 with safely("读取作品列表"):
     shown = works_table(actor)

@@ -11,8 +11,18 @@ lists of dicts, or pandas DataFrames. Importing this package is cheap (nothing i
 
 Admin (role 'admin'):
     importer.import_dump(actor, path, *, metadata_csv=None, awarded_csv=None, progress=None) -> dict
-        summary {packages, new, unchanged, updated, locked, precheck_failed, excluded, errors, works}
+        summary of this batch {packages, new, unchanged, updated, locked, precheck_failed, excluded, flagged,
+        errors, works} + totals {works, precheck_failed, excluded, flagged} of the whole database
         progress(done, total, message_zh)
+    duplicates.candidates(actor) -> [{pair, works, same_files, similarity, reason, decision}]  一稿多投 pairs
+    duplicates.decide(actor, work_a, work_b, exclude=[ids], note='')   keep both / exclude one / both
+    works.set_precheck(actor, work_id, 'pass'|'fail'|'pending', note)  初审 override (reason required)
+    audit.search(actor, *, who=None, action=None (or prefix), work_id=None, since=None, until=None, text=None)
+    audit.export_xlsx(actor, rows, path)  ; audit.record(cur, actor, action, target, before, after, work_id=)
+        inside a service's write unit (same transaction); audit.log(...) for events outside DuckDB
+    logins.authenticate(username, password, address, verify) -> bool  (raises logins.LoginRefused while
+        throttled/locked; settings login_delay_after, login_lock_after, login_lock_minutes)
+    logins.locks(actor) ; logins.unlock(actor, key)
     reviewers.import_reviewers_csv(actor, path_or_text) -> int
     reviewers.upsert_reviewers(actor, [dict(username, name, school, district, projects, stages, cap)]) -> int
     reviewers.set_active(actor, username, active) ; reviewers.list_reviewers(actor) -> [dict (+load, submitted)]
@@ -36,7 +46,8 @@ Admin (role 'admin'):
     simulate.simulate_scores(actor, *, seed=0) -> int
 
 Reviewer (role 'reviewer'):
-    selectors.reviewer_queue(actor) -> [blind dict + review_status ('todo'|'draft'|'submitted'), total, veto]
+    selectors.reviewer_queue(actor) -> [blind dict + review_status ('todo'|'draft'|'submitted'), total, veto,
+        returned_reason (the admin's reason while a reopened review is not resubmitted, else None)]
     selectors.blind_work(actor, work_id) -> {id, project, project_name, subtype, stage, title, files,
         rubric, review}  — never authors, school, district, registration forms or the level-1 folder
     blind_files.blind_file(actor, work_id, blind_name_or_id) -> {name, kind, mime, size, path, member}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from scoring import contest
+from scoring import audit, contest
 from scoring import db as _db
 from scoring.errors import NotFound, PermissionDenied, ValidationError
 from scoring.permissions import Actor, require_admin
@@ -82,6 +82,8 @@ def auto_assign(actor: Actor, *, seed: int | None = 0, db=None) -> dict:
             c.execute("INSERT INTO assignments (work_id, reviewer, manual, assigned_by) "
                       "VALUES (?, ?, FALSE, ?) ON CONFLICT DO NOTHING", [wid, rname, actor.username])
         _db.mark_dirty(c, [wid for wid, _ in new_rows])
+        audit.record(c, actor, "assign.auto", None, None,
+                     {"assigned": len(new_rows), "pairs": [list(p) for p in new_rows]})
     if new_rows:
         _db.write(tx, db)
 
@@ -131,9 +133,14 @@ def assign(actor: Actor, work_id: int, reviewer: str, *, db=None) -> dict:
 
     def tx(cur):
         load = cur.execute("SELECT count(*) FROM assignments WHERE reviewer = ?", [reviewer]).fetchone()[0]
+        before = [r[0] for r in cur.execute("SELECT reviewer FROM assignments WHERE work_id = ? ORDER BY reviewer",
+                                            [work_id]).fetchall()]
         cur.execute("INSERT INTO assignments (work_id, reviewer, manual, assigned_by) VALUES (?, ?, TRUE, ?) "
                     "ON CONFLICT DO NOTHING", [work_id, reviewer, actor.username])
         _db.mark_dirty(cur, [work_id])
+        if reviewer not in before:
+            audit.record(cur, actor, "assign", f"work:{work_id}", {"reviewers": before},
+                         {"reviewers": sorted([*before, reviewer]), "added": reviewer}, work_id=work_id)
         return load
     load = _db.write(tx, db)
     if load + 1 > r["cap"]:
@@ -152,10 +159,15 @@ def unassign(actor: Actor, work_id: int, reviewer: str, *, discard_review: bool 
                              [work_id, reviewer]).fetchone()
         if review and not discard_review:
             raise ValidationError("该评委已开始评审此作品；如确需取消，请选择同时作废其评分。")
-        gone = cur.execute("DELETE FROM assignments WHERE work_id = ? AND reviewer = ? RETURNING 1",
-                           [work_id, reviewer]).fetchall()
-        if not gone:
+        before = [r[0] for r in cur.execute("SELECT reviewer FROM assignments WHERE work_id = ? ORDER BY reviewer",
+                                            [work_id]).fetchall()]
+        if reviewer not in before:
             raise NotFound(f"评委 {reviewer} 未被分配作品 {work_id}")
+        cur.execute("DELETE FROM assignments WHERE work_id = ? AND reviewer = ?", [work_id, reviewer])
+        audit.record(cur, actor, "unassign", f"work:{work_id}",
+                     {"reviewers": before, "review": review[1] if review else None},
+                     {"reviewers": [r for r in before if r != reviewer], "removed": reviewer,
+                      "review_discarded": bool(review)}, work_id=work_id)
         _db.mark_dirty(cur, [work_id])
         if review:
             cur.execute("DELETE FROM reviews WHERE work_id = ? AND reviewer = ?", [work_id, reviewer])

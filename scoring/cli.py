@@ -29,8 +29,12 @@ def cmd_import(a) -> int:
     if a.json:
         _print_json(s)
     else:
-        print(f"共 {s['packages']} 个作品包：新增 {s['new']}，未变 {s['unchanged']}，更新 {s['updated']}，"
-              f"已开评未更新 {s['locked']}；初审未通过 {s['precheck_failed']}；资格审查排除 {s['excluded']}。")
+        t = s["totals"]
+        print(f"本批 {s['packages']} 个作品包：新增 {s['new']}，未变 {s['unchanged']}，更新 {s['updated']}，"
+              f"已开评未更新 {s['locked']}；初审未通过 {s['precheck_failed']}；资格待核 {s['flagged']}；"
+              f"资格审查排除 {s['excluded']}。")
+        print(f"数据库合计：作品 {t['works']} 件，初审未通过 {t['precheck_failed']}，资格待核 {t['flagged']}，"
+              f"排除 {t['excluded']}。")
         for e in s["errors"]:
             print("  " + e)
     return 0

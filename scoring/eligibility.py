@@ -30,6 +30,9 @@ MIN_DUP_FILE_BYTES = 1024
 # not one work handed in twice.
 MAX_DUP_GROUP = 3
 VOCATIONAL = ("vocational_practice", "digital_textbook")
+MAX_EVIDENCE_FILES = 20
+# People's decisions, kept when the computed findings are recomputed.
+KEPT_RULES = ("eligibility.admin", "eligibility.duplicate_decision")
 _TITLE_NOISE = re.compile(r"[\s\W_《》〈〉<>]+", re.UNICODE)
 
 
@@ -89,12 +92,18 @@ def compute(cur, awarded_titles: list[str] | None = None) -> dict[int, list[dict
 
     # Same file content in two works.
     skip = ", ".join(f"'{i}'" for i in DUPLICATE_SKIP_ITEMS)
-    for sha, ids in cur.execute(f"""
-            SELECT sha256, list(DISTINCT work_id ORDER BY work_id) FROM work_files
+    same_files: dict[tuple[int, int], list[list[str]]] = defaultdict(list)
+    for sha, ids, paths in cur.execute(f"""
+            SELECT sha256, list(work_id ORDER BY work_id, path), list(path ORDER BY work_id, path) FROM work_files
             WHERE sha256 IS NOT NULL AND size >= {MIN_DUP_FILE_BYTES} AND coalesce(item, '') NOT IN ({skip})
             GROUP BY sha256 HAVING count(DISTINCT work_id) BETWEEN 2 AND {MAX_DUP_GROUP}""").fetchall():
-        for a, b in combinations(ids, 2):
+        first = {}
+        for wid, path in zip(ids, paths):
+            first.setdefault(wid, path)
+        for a, b in combinations(sorted(first), 2):
             pairs.setdefault((a, b), "存在内容完全相同的文件")
+            if len(same_files[(a, b)]) < MAX_EVIDENCE_FILES:
+                same_files[(a, b)].append([first[a], first[b]])
 
     # Near-identical document text: candidate pairs share sketch hashes, then estimate Jaccard.
     sketches = {wid: json.loads(w["text_sketch"]) for wid, w in works.items() if w["text_sketch"]}
@@ -106,15 +115,22 @@ def compute(cur, awarded_titles: list[str] | None = None) -> dict[int, list[dict
     for ids in posting.values():
         for a, b in combinations(ids, 2):
             shared[(a, b)] += 1
+    sims: dict[tuple[int, int], float] = {}
     for (a, b), n in shared.items():
-        if n >= threshold * SKETCH_K * 0.5 and (a, b) not in pairs:
+        if n >= threshold * SKETCH_K * 0.5 or (a, b) in pairs:
             sim = similarity(sketches[a], sketches[b])
-            if sim >= threshold:
+            sims[(a, b)] = sim
+            if sim >= threshold and (a, b) not in pairs:
                 pairs[(a, b)] = f"文档文字高度相似（相似度约 {sim:.0%}）"
+    # Candidates only: a person compares the evidence and decides (decide_duplicate); a warning
+    # does not exclude the work by itself.
     for (a, b), why in sorted(pairs.items()):
+        evidence = {"same_files": same_files.get((a, b), []), "similarity": sims.get((a, b))}
         for me, other in ((a, b), (b, a)):
-            out[me].append(_finding("eligibility.duplicate",
-                                    f"疑似一稿多投：与作品 {other}“{works[other]['title']}”{why}。", other=other))
+            files = [list(reversed(p)) for p in evidence["same_files"]] if me == b else evidence["same_files"]
+            out[me].append({"rule": "eligibility.duplicate", "level": "warning",
+                            "message": f"疑似一稿多投：与作品 {other}“{works[other]['title']}”{why}，待管理员核定。",
+                            "other": other, "evidence": {**evidence, "same_files": files}})
 
     for wid, w in works.items():
         if normalise_title(w["title"]) in awarded:
@@ -142,8 +158,9 @@ def refresh(cur, awarded_titles: list[str] | None = None) -> int:
     computed = compute(cur, awarded_titles)
     excluded = 0
     for wid, old_json in cur.execute("SELECT id, eligibility FROM works ORDER BY id").fetchall():
-        admin = [f for f in json.loads(old_json) if f.get("rule") == "eligibility.admin"]
-        findings = computed.get(wid, []) + admin
+        kept = [f for f in json.loads(old_json) if f.get("rule") in KEPT_RULES]
+        findings = computed.get(wid, []) + kept
+        admin = [f for f in kept if f.get("rule") == "eligibility.admin"]
         ex = admin[-1]["excluded"] if admin else any(f["level"] == "error" for f in findings)
         excluded += bool(ex)
         new_json = json.dumps(findings, ensure_ascii=False)

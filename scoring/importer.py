@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from scoring import contest, eligibility
+from scoring import audit, contest, eligibility
 from scoring import db as _db
 from scoring.permissions import Actor, require_admin
 from scoring.recusal import norm
@@ -192,10 +192,18 @@ def _record(pkg: Path, district: str | None, report, meta: dict) -> dict:
     }
 
 
+def _flagged(eligibility_json: str) -> bool:
+    """Eligibility findings that need a person (not the admin's own decisions)."""
+    return any(f.get("level") in ("error", "warning") for f in json.loads(eligibility_json or "[]"))
+
+
 def import_dump(actor: Actor, path: str | os.PathLike, *, metadata_csv=None, awarded_csv=None,
                 progress: Progress | None = None, db=None) -> dict:
     """Admin: import every package under `path`. Returns a summary dict:
-    {packages, new, unchanged, updated, locked, precheck_failed, excluded, errors: [..], works: [ids]}.
+    {packages, new, unchanged, updated, locked, precheck_failed, excluded, flagged, errors: [..],
+    works: [ids], totals: {works, precheck_failed, excluded, flagged}}: every count but `totals` is of
+    this batch only (excluded / flagged: its works excluded / with eligibility findings after the
+    eligibility pass); `totals` is the whole database.
     `progress(done, total, message)` is called once per package (message in Chinese)."""
     require_admin(actor)
     from checks import check_paths
@@ -203,7 +211,7 @@ def import_dump(actor: Actor, path: str | os.PathLike, *, metadata_csv=None, awa
     awarded = eligibility.read_awarded_csv(awarded_csv) if awarded_csv else None
     packages = discover(path, meta)
     summary = {"packages": len(packages), "new": 0, "unchanged": 0, "updated": 0, "locked": 0,
-               "precheck_failed": 0, "excluded": 0, "errors": [], "works": []}
+               "precheck_failed": 0, "excluded": 0, "flagged": 0, "errors": [], "works": [], "totals": {}}
     uploads = {k for k, p in contest.projects().items() if p.get("submission") == "upload"}
     for i, (pkg, district) in enumerate(packages):
         if progress:
@@ -236,7 +244,26 @@ def import_dump(actor: Actor, path: str | os.PathLike, *, metadata_csv=None, awa
     if awarded is not None:
         from scoring.settings import update_settings
         update_settings(actor, {"awarded_titles": awarded}, db=db)
-    summary["excluded"] = _db.write(lambda cur: eligibility.refresh(cur), db)
+    batch = sorted(set(summary["works"]))
+
+    def finish(cur):
+        eligibility.refresh(cur)
+        # This batch's counts after the eligibility pass; the database totals apart.
+        mine = _db.rows(cur, "SELECT excluded, eligibility FROM works WHERE id IN (SELECT unnest(?::INTEGER[]))",
+                        [batch])
+        summary["excluded"] = sum(1 for w in mine if w["excluded"])
+        summary["flagged"] = sum(1 for w in mine if _flagged(w["eligibility"]))
+        summary["totals"] = _db.rows(cur, """
+            SELECT count(*) AS works, count(*) FILTER (WHERE precheck_status <> 'pass') AS precheck_failed,
+                   count(*) FILTER (WHERE excluded) AS excluded,
+                   count(*) FILTER (WHERE eligibility LIKE '%"level": "error"%'
+                                       OR eligibility LIKE '%"level": "warning"%') AS flagged
+            FROM works""")[0]
+        audit.record(cur, actor, "import", str(Path(path).name), None,
+                     {k: summary[k] for k in ("packages", "new", "unchanged", "updated", "locked",
+                                              "precheck_failed", "excluded", "flagged")}
+                     | {"errors": len(summary["errors"])})
+    _db.write(finish, db)
     if progress:
         progress(len(packages), len(packages), "导入完成")
     return summary

@@ -174,6 +174,27 @@ STEPS: list[tuple[int, list[str]]] = [
         LEFT JOIN reviewer_stats s ON s.reviewer = a.reviewer AND s.project = w.project
         GROUP BY a.work_id""",
     ]),
+    # 10 (not 3): a high, distinct number so parallel branches adding steps cannot collide.
+    (10, [
+        "CREATE SEQUENCE IF NOT EXISTS audit_log_id_seq START 1",
+        """CREATE TABLE IF NOT EXISTS audit_log (      -- append-only (scoring/audit.py)
+            id BIGINT PRIMARY KEY DEFAULT nextval('audit_log_id_seq'),
+            occurred_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            actor VARCHAR NOT NULL,       -- username, or the typed name of a failed login
+            action VARCHAR NOT NULL,      -- e.g. login.failure, work.exclude, review.reopen
+            target VARCHAR,               -- what it acted on: 'work:12', 'account:zhang', 'pair:3,7'
+            work_id INTEGER,              -- set when the target is (or concerns) one work
+            before VARCHAR,               -- JSON
+            after VARCHAR,                -- JSON
+            address VARCHAR               -- client address where known (logins)
+        )""",
+        """CREATE TABLE IF NOT EXISTS login_failures (   -- login throttling (scoring/logins.py)
+            key VARCHAR PRIMARY KEY,      -- 'user:<name>' or 'addr:<ip>'
+            failures INTEGER NOT NULL,    -- consecutive failures
+            last_failure TIMESTAMP NOT NULL,
+            locked_until TIMESTAMP        -- refused until then
+        )""",
+    ]),
 ]
 
 LATEST = STEPS[-1][0]

@@ -5,7 +5,7 @@ import csv
 import io
 import os
 
-from scoring import contest
+from scoring import audit, contest
 from scoring import db as _db
 from scoring.errors import NotFound, ValidationError
 from scoring.permissions import Actor, require_admin
@@ -69,6 +69,10 @@ def upsert_reviewers(actor: Actor, records: list[dict], *, db=None) -> int:
 
     def tx(cur):
         for r in clean:
+            old = _db.rows(cur, "SELECT * FROM reviewers WHERE username = ?", [r["username"]])
+            if not old or old[0] != r:
+                audit.record(cur, actor, "reviewer.upsert", f"reviewer:{r['username']}",
+                             old[0] if old else None, r)
             cur.execute("INSERT OR REPLACE INTO reviewers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [r["username"], r["name"], r["school"], r["district"], r["projects"],
                          r["stages"], r["cap"], r["active"]])
@@ -100,10 +104,13 @@ def set_active(actor: Actor, username: str, active: bool, *, db=None) -> None:
     require_admin(actor)
 
     def tx(cur):
-        n = cur.execute("UPDATE reviewers SET active = ? WHERE username = ? RETURNING 1",
-                        [active, username]).fetchall()
-        if not n:
+        old = cur.execute("SELECT active FROM reviewers WHERE username = ?", [username]).fetchone()
+        if not old:
             raise NotFound(f"没有评委 {username}")
+        cur.execute("UPDATE reviewers SET active = ? WHERE username = ?", [active, username])
+        if bool(old[0]) != bool(active):
+            audit.record(cur, actor, "reviewer.active", f"reviewer:{username}", {"active": bool(old[0])},
+                         {"active": bool(active)})
     _db.write(tx, db)
 
 

@@ -11,6 +11,7 @@ import json
 import math
 from datetime import datetime
 
+from scoring import audit
 from scoring import db as _db
 from scoring.errors import NotFound, PermissionDenied, ValidationError
 from scoring.permissions import Actor, require_admin, require_reviewer
@@ -21,8 +22,9 @@ DRAFT, SUBMITTED = "draft", "submitted"
 _TEXT_LIMIT = 5000
 
 
-def validate_scores(rubric: Rubric, scores: dict) -> dict[str, float]:
-    """Check keys and ranges; returns {criterion: float}. Raises ValidationError in Chinese."""
+def validate_scores(rubric: Rubric, scores: dict) -> dict[str, float | None]:
+    """Check keys and ranges; returns {criterion: float, or None to clear it}. Raises
+    ValidationError in Chinese."""
     if not isinstance(scores, dict):
         raise ValidationError("评分必须是“指标: 分数”的形式")
     clean = {}
@@ -31,6 +33,7 @@ def validate_scores(rubric: Rubric, scores: dict) -> dict[str, float]:
         if c is None:
             raise ValidationError(f"评分标准中没有指标“{key}”")
         if value is None:
+            clean[key] = None           # the reviewer emptied the field: clear the saved score
             continue
         try:
             v = float(value)
@@ -121,7 +124,8 @@ def save_review(actor: Actor, work_id: int, scores: dict | None = None, *, comme
                 submit: bool = False, db=None) -> dict:
     """Reviewer: create or update their review of a work (partial updates allowed while a draft).
 
-    `scores` maps criterion keys to points; omitted keys keep their value. `veto=True` needs a
+    `scores` maps criterion keys to points; omitted keys keep their value, None clears one (the
+    saved review is always what the reviewer's form shows). `veto=True` needs a
     `veto_reason` from the rubric's veto reasons. `submit=True` requires every criterion scored and
     locks the review. Returns the review as a dict."""
     require_reviewer(actor)
@@ -137,7 +141,7 @@ def save_review(actor: Actor, work_id: int, scores: dict | None = None, *, comme
             raise PermissionDenied("该评审已提交并锁定；如需修改，请联系管理员退回。")
         old_scores = json.loads(old["scores"]) if old else {}
         merged = {**old_scores, **new_scores}
-        merged = {c.key: merged[c.key] for c in rubric.criteria if c.key in merged}
+        merged = {c.key: merged[c.key] for c in rubric.criteria if merged.get(c.key) is not None}
         new_veto = bool(old["veto"]) if old and veto is None else bool(veto)
         new_reason = (old["veto_reason"] if old else None) if veto_reason is None else veto_reason
         if not new_veto:
@@ -153,7 +157,8 @@ def save_review(actor: Actor, work_id: int, scores: dict | None = None, *, comme
                 raise ValidationError(f"还有指标未评分，不能提交：{'、'.join(missing)}")
         total = rubric.total(merged)
 
-        changes = [(k, old_scores.get(k), merged.get(k)) for k in merged if old_scores.get(k) != merged.get(k)]
+        changes = [(k, old_scores.get(k), merged.get(k)) for k in {**old_scores, **merged}
+                   if old_scores.get(k) != merged.get(k)]
         changes += [(f, o, n) for f, o, n in (
             ("veto", bool(old["veto"]) if old else False, new_veto),
             ("veto_reason", old["veto_reason"] if old else None, new_reason),
@@ -200,6 +205,8 @@ def reopen_review(actor: Actor, work_id: int, reviewer: str, reason: str, *, db=
                     "WHERE work_id = ? AND reviewer = ?", [work_id, reviewer])
         _db.mark_dirty(cur, [work_id])
         _history(cur, actor.username, work_id, reviewer, [("status", SUBMITTED, DRAFT, str(reason).strip())])
+        audit.record(cur, actor, "review.reopen", f"review:{work_id}:{reviewer}", {"status": SUBMITTED},
+                     {"status": DRAFT, "reason": str(reason).strip()}, work_id=work_id)
     _db.write(tx, db)
 
 

@@ -32,22 +32,34 @@ def blind_work(actor: Actor, work_id: int, *, db=None) -> dict:
     return out
 
 
+# A review is 退回 (returned) while its last status change is an admin's submitted -> draft: the
+# reason is that change's note. Resubmitting adds a later status change, which ends it.
+_RETURNED_SQL = """
+    SELECT work_id, reviewer, reason FROM (
+        SELECT work_id, reviewer, arg_max(old, id) AS old, arg_max(new, id) AS new, arg_max(note, id) AS reason
+        FROM score_history WHERE field = 'status' AND reviewer = ? GROUP BY work_id, reviewer)
+    WHERE old = 'submitted' AND new = 'draft'"""
+
+
 def reviewer_queue(actor: Actor, *, db=None) -> list[dict]:
     """A reviewer's assigned works (blind fields only) with their review status and total."""
     cur = _db.cursor(db)
     me = _db.rows(cur, "SELECT school, district FROM reviewers WHERE username = ?", [actor.username])
-    works = _db.rows(cur, """
-        SELECT w.*, coalesce(v.status, 'todo') AS review_status, v.total, v.veto
+    works = _db.rows(cur, f"""
+        SELECT w.*, coalesce(v.status, 'todo') AS review_status, v.total, v.veto, h.reason AS returned_reason
         FROM assignments a JOIN works w ON w.id = a.work_id
         LEFT JOIN reviews v ON v.work_id = a.work_id AND v.reviewer = a.reviewer
-        WHERE a.reviewer = ? ORDER BY w.project, w.stage, w.id""", [actor.username])
+        LEFT JOIN ({_RETURNED_SQL}) h ON h.work_id = a.work_id AND h.reviewer = a.reviewer
+            AND v.status = 'draft'
+        WHERE a.reviewer = ? ORDER BY w.project, w.stage, w.id""", [actor.username, actor.username])
     from scoring.recusal import conflict
     out = []
     for w in works:
         if me and conflict(me[0], w):
             continue
         item = {k: v for k, v in _blind(w, []).items() if k != "files"}
-        item.update(review_status=w["review_status"], total=w["total"], veto=w["veto"])
+        item.update(review_status=w["review_status"], total=w["total"], veto=w["veto"],
+                    returned_reason=w["returned_reason"])
         out.append(item)
     return out
 
@@ -65,6 +77,8 @@ def get_review(actor: Actor, work_id: int, reviewer: str | None = None, *, db=No
         return None
     r = r[0]
     r["scores"] = json.loads(r["scores"])
+    back = _db.rows(cur, f"SELECT reason FROM ({_RETURNED_SQL}) WHERE work_id = ?", [reviewer, work_id])
+    r["returned_reason"] = back[0]["reason"] if back and r["status"] == "draft" else None
     return r
 
 

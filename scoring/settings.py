@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from scoring import audit
 from scoring import db as _db
 from scoring.errors import ValidationError
 from scoring.permissions import Actor, require_admin
@@ -20,7 +21,14 @@ DEFAULTS: dict[str, Any] = {
     "trimmed_mean_min": 5,          # drop one highest and one lowest from this many scores up
     "duplicate_text_threshold": 0.85,  # Jaccard of document shingles that counts as 一稿多投
     "awarded_titles": [],           # titles of previously awarded works (eligibility.awarded)
+    # Logins (scoring/logins.py, ui/auth.py): per account and per address.
+    "login_delay_after": 5,         # consecutive failures before each attempt must wait (5 s, 10 s, …)
+    "login_lock_after": 10,         # consecutive failures that lock for login_lock_minutes
+    "login_lock_minutes": 15.0,
+    "session_idle_minutes": 30.0,   # a signed-in session idle this long must sign in again
 }
+_MIN_INT = {"reviewers_per_work": 1, "trimmed_mean_min": 3, "login_delay_after": 1, "login_lock_after": 2}
+_POSITIVE = {"login_lock_minutes", "session_idle_minutes"}
 
 
 def _validate(key: str, value: Any) -> Any:
@@ -43,12 +51,13 @@ def _validate(key: str, value: Any) -> Any:
     elif key == "awarded_titles":
         if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
             raise ValidationError("往届获奖作品名单必须是作品名称列表")
-    elif key in ("reviewers_per_work", "trimmed_mean_min"):
-        if not isinstance(value, int) or isinstance(value, bool) or value < (1 if key == "reviewers_per_work" else 3):
-            raise ValidationError(f"设置项 {key} 必须是不小于 {1 if key == 'reviewers_per_work' else 3} 的整数")
+    elif key in _MIN_INT:
+        if not isinstance(value, int) or isinstance(value, bool) or value < _MIN_INT[key]:
+            raise ValidationError(f"设置项 {key} 必须是不小于 {_MIN_INT[key]} 的整数")
     else:
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-            raise ValidationError(f"设置项 {key} 必须是非负数")
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 \
+                or (key in _POSITIVE and value == 0):
+            raise ValidationError(f"设置项 {key} 必须是{'正数' if key in _POSITIVE else '非负数'}")
         value = float(value)
     return value
 
@@ -69,6 +78,10 @@ def update_settings(actor: Actor, changes: dict[str, Any], *, db=None) -> dict[s
     clean = {k: _validate(k, v) for k, v in changes.items()}
 
     def tx(cur):
+        before = read_settings(cur)
+        changed = {k: v for k, v in clean.items() if before.get(k) != v}
+        if changed:
+            audit.record(cur, actor, "settings.update", "settings", {k: before.get(k) for k in changed}, changed)
         for k, v in clean.items():
             cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)",
                         [k, json.dumps(v, ensure_ascii=False)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from scoring import contest
+from scoring import audit, contest
 from scoring import db as _db
 from scoring.errors import NotFound, ValidationError
 from scoring.permissions import Actor, require_admin
@@ -72,7 +72,13 @@ def add_work(actor: Actor, *, project: str, stage: str, title: str, school: str 
     rec = dict(project=project, stage=stage, title=title, school=school, district=district, authors=authors,
                subtype=subtype, folder_name=folder_name or f"{stage}{school}{''.join(authors[:1])}",
                precheck_status=precheck_status)
-    return _db.write(lambda cur: upsert_work(cur, rec, files or [])[0], db)
+
+    def tx(cur):
+        wid, action = upsert_work(cur, rec, files or [])
+        audit.record(cur, actor, "work.add", f"work:{wid}", None,
+                     {"title": title, "project": project, "stage": stage, "result": action}, work_id=wid)
+        return wid
+    return _db.write(tx, db)
 
 
 def set_excluded(actor: Actor, work_id: int, excluded: bool, note: str = "", *, db=None) -> None:
@@ -80,13 +86,44 @@ def set_excluded(actor: Actor, work_id: int, excluded: bool, note: str = "", *, 
     require_admin(actor)
 
     def tx(cur):
-        row = cur.execute("SELECT eligibility FROM works WHERE id = ?", [work_id]).fetchone()
+        exclude_in_tx(cur, actor, work_id, excluded, note)
+    _db.write(tx, db)
+
+
+def exclude_in_tx(cur, actor: Actor, work_id: int, excluded: bool, note: str = "") -> None:
+    """`set_excluded` inside the caller's write unit (also used by the 一稿多投 decision)."""
+    row = cur.execute("SELECT eligibility, excluded FROM works WHERE id = ?", [work_id]).fetchone()
+    if not row:
+        raise NotFound(f"作品 {work_id} 不存在")
+    findings = json.loads(row[0])
+    findings.append({"rule": "eligibility.admin", "level": "info",
+                     "message": f"管理员{'排除' if excluded else '恢复'}该作品参评：{note or '未说明原因'}",
+                     "actor": actor.username, "excluded": bool(excluded)})
+    cur.execute("UPDATE works SET excluded = ?, eligibility = ?, updated_at = now() WHERE id = ?",
+                [excluded, json.dumps(findings, ensure_ascii=False), work_id])
+    audit.record(cur, actor, "work.exclude" if excluded else "work.restore", f"work:{work_id}",
+                 {"excluded": bool(row[1])}, {"excluded": bool(excluded), "note": note}, work_id=work_id)
+
+
+PRECHECK_STATUSES = ("pass", "fail", "pending")
+
+
+def set_precheck(actor: Actor, work_id: int, status: str, note: str, *, db=None) -> None:
+    """Admin: overrule the 初审 verdict of a work (e.g. a finding a person judged harmless). The
+    engine's report is kept; the override and its reason go to the audit record."""
+    require_admin(actor)
+    if status not in PRECHECK_STATUSES:
+        raise ValidationError("初审状态必须是 pass、fail 或 pending")
+    if not note or not str(note).strip():
+        raise ValidationError("改判初审必须填写原因")
+
+    def tx(cur):
+        row = cur.execute("SELECT precheck_status FROM works WHERE id = ?", [work_id]).fetchone()
         if not row:
             raise NotFound(f"作品 {work_id} 不存在")
-        findings = json.loads(row[0])
-        findings.append({"rule": "eligibility.admin", "level": "info",
-                         "message": f"管理员{'排除' if excluded else '恢复'}该作品参评：{note or '未说明原因'}",
-                         "actor": actor.username, "excluded": bool(excluded)})
-        cur.execute("UPDATE works SET excluded = ?, eligibility = ?, updated_at = now() WHERE id = ?",
-                    [excluded, json.dumps(findings, ensure_ascii=False), work_id])
+        if row[0] == status:
+            return
+        cur.execute("UPDATE works SET precheck_status = ?, updated_at = now() WHERE id = ?", [status, work_id])
+        audit.record(cur, actor, "precheck.override", f"work:{work_id}", {"precheck_status": row[0]},
+                     {"precheck_status": status, "note": str(note).strip()}, work_id=work_id)
     _db.write(tx, db)

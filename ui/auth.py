@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 ROLE_NAMES = {ADMIN: "管理员", REVIEWER: "评委"}
 _AUTH_KEY = "_stauth"          # this run's Authenticate object (it renders a cookie component once)
 _SEEN_AT = "_auth_seen_at"     # when this session was first seen signed in
+_ACTIVE_AT = "_auth_active_at" # last run of this session while signed in (idle expiry)
+_TOKEN_KEY = "_auth_token"     # username:expiry of this session's sign-in cookie
+LANDING = "_auth_landing"      # set at sign-in: the router opens the role's first page once
+EXPIRED = "_auth_expired"      # set when the session timed out: the router says so once
 HOME = "pages/self_check.py"   # default page of every menu (the anonymous self-check)
 LOGIN_FIELDS = {"Form name": "评委 / 管理员登录", "Username": "用户名", "Password": "密码",
                 "Login": "登录", "Captcha": "验证码"}
@@ -87,8 +91,16 @@ def _drop_revoked_cookie(accounts: AccountStore, cookie: dict) -> None:
         account = accounts.get(payload.get("username"))
     except Exception:
         return                       # the library rejects a bad token itself
-    if account is None or account.disabled or issued < account.sessions_valid_after:
+    key = f"{payload.get('username')}:{payload.get('exp_date')}"
+    last = _activity().get(key)
+    if account is None or account.disabled or issued < account.sessions_valid_after \
+            or last is None or time.time() - last > idle_limit_s():
         st.session_state["logout"] = True   # the library then skips the cookie for this session
+        if last is not None:             # idle too long (or revoked): say so once, then forget it
+            _activity().pop(key, None)
+            st.session_state[EXPIRED] = account is not None and not account.disabled
+    else:
+        st.session_state[_TOKEN_KEY] = key
 
 
 def current_actor() -> Actor | None:
@@ -104,7 +116,32 @@ def current_actor() -> Actor | None:
     if account is None or account.disabled or account.sessions_valid_after > seen:
         _clear_session()
         return None
+    last = st.session_state.get(_ACTIVE_AT)
+    if last is not None and time.time() - last > idle_limit_s():
+        _expire(account.username)
+        return None
+    _touch()
     return Actor(account.username, account.role)
+
+
+def _audit(username: str, action: str) -> None:
+    try:
+        from scoring import audit
+        from ui.common import use_data_dir
+        use_data_dir()
+        audit.log(username, action, f"account:{username}", address=_address())
+    except Exception:                 # a busy database must not keep anyone signed in
+        log.exception("audit %s", action)
+
+
+def _expire(username: str) -> None:
+    """Idle too long: this session and its cookie end; the user signs in again."""
+    token = st.session_state.get(_TOKEN_KEY)
+    if token:
+        _activity().pop(token, None)
+    _audit(username, "login.expired")
+    _clear_session()
+    st.session_state[EXPIRED] = True
 
 
 def display_name() -> str:
@@ -125,43 +162,65 @@ def require_role(*roles: str) -> Actor:
 
 
 def login_form() -> None:
-    """The login form (login page). On success the router is rerun so the menu changes."""
-    authenticator = st.session_state.get(_AUTH_KEY)
-    if authenticator is None:
-        st.error("登录模块不可用，请刷新页面重试。")
-        return
-    if current_actor() is not None:
-        st.success(f"您已登录：{display_name()}")
-        return
+    """The login form (ui/login_form.py)."""
+    from ui.login_form import login_form as form
+    form()
+
+
+def _address() -> str | None:
     try:
-        authenticator.login(location="main", fields=LOGIN_FIELDS, key="login_form")
-    except Exception as exc:
-        log.warning("login refused: %s", exc)
-        st.error("登录失败，请稍后重试。")
-        return
-    status = st.session_state.get("authentication_status")
-    if status:
-        st.session_state[_SEEN_AT] = time.time()
-        st.session_state["logout"] = None
-        st.success("登录成功，正在进入…")
-        time.sleep(0.6)              # let the browser store the sign-in cookie before the rerun
-        st.switch_page(HOME)         # a page both menus have: the login page leaves the menu
-    elif status is False:
-        st.error("用户名或密码错误，或账号已停用。")
+        ip = st.context.ip_address
+    except Exception:
+        return None
+    return ip if isinstance(ip, str) else None       # None without a browser (tests, bare mode)
+
+
+@st.cache_resource(show_spinner=False)
+def _activity() -> dict[str, float]:
+    """Last activity per sign-in cookie (username:expiry) in this server process. A cookie with no
+    recent activity here (idle too long, or issued before a restart) no longer signs anyone in."""
+    return {}
+
+
+def idle_limit_s() -> float:
+    try:
+        from scoring.settings import get_settings
+        from ui.common import use_data_dir
+        use_data_dir()
+        return float(get_settings(None)["session_idle_minutes"]) * 60
+    except Exception:                 # the database may be busy: the default still holds
+        from scoring.settings import DEFAULTS
+        return float(DEFAULTS["session_idle_minutes"]) * 60
+
+
+def _touch() -> None:
+    now = time.time()
+    st.session_state[_ACTIVE_AT] = now
+    token = st.session_state.get(_TOKEN_KEY)
+    if token:
+        _activity()[token] = now
 
 
 def logout() -> None:
     """Sign out here and end the user's cookies everywhere."""
     username = st.session_state.get("username")
     authenticator = st.session_state.get(_AUTH_KEY)
+    token = st.session_state.get(_TOKEN_KEY)
+    if token:
+        _activity().pop(token, None)
     try:
         if username:
             store().revoke_sessions(username)
+            _audit(username, "login.logout")
         if authenticator is not None and st.session_state.get("authentication_status"):
             authenticator.logout(location="unrendered")
     except Exception:
         log.exception("logout")
     _clear_session()
+    from ui import session_route
+    if session_route.mounted():
+        st.html(session_route.end_cookie_script(), unsafe_allow_javascript=True)
+        time.sleep(0.3)              # let the browser start the request before the page changes
     st.switch_page(HOME)
 
 
@@ -169,4 +228,5 @@ def _clear_session() -> None:
     for key in ("name", "username", "authentication_status", "email", "roles", _SEEN_AT):
         st.session_state[key] = None
     st.session_state["logout"] = True
-    st.session_state.pop(_SEEN_AT, None)
+    for key in (_SEEN_AT, _ACTIVE_AT, _TOKEN_KEY):
+        st.session_state.pop(key, None)

@@ -16,7 +16,26 @@ from accounts import data_dir
 
 log = logging.getLogger(__name__)
 
-STATUS_NAMES = {"todo": "未开始", "draft": "草稿", "submitted": "已提交"}
+STATUS_NAMES = {"todo": "未开始", "draft": "草稿", "submitted": "已提交", "returned": "已退回"}
+EMPTY = "—"          # shown for a missing value in every table (never "None" or a blank)
+
+
+def review_status(item: dict) -> str:
+    """'returned' for a draft an admin sent back, else the stored status ('todo' when none)."""
+    if item.get("returned_reason"):
+        return "returned"
+    return item.get("review_status") or item.get("status") or "todo"
+
+
+def fmt_score(v) -> str:
+    """A score as people read it everywhere: two decimals, "—" when there is none."""
+    if v is None:
+        return EMPTY
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return EMPTY
+    return EMPTY if f != f else f"{f:.2f}"
 PRECHECK_NAMES = {"pass": "通过", "fail": "未通过", "pending": "待初审"}
 
 

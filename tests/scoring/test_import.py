@@ -53,7 +53,8 @@ def test_a_dump_imports_once_and_reimporting_changes_nothing(tmp_path):
     assert li["precheck_status"] == "fail"          # a bare package misses required items
     # The two near-identical case texts are one work handed in twice; the third is not.
     dup = [f for f in li["eligibility"] if f["rule"] == "eligibility.duplicate"]
-    assert len(dup) == 1 and "文档文字高度相似" in dup[0]["message"] and li["excluded"]
+    assert len(dup) == 1 and "文档文字高度相似" in dup[0]["message"] and dup[0]["level"] == "warning"
+    assert not li["excluded"]                       # a candidate for a person to decide, not excluded
     assert rows["垃圾分类我先行"]["eligibility"] == [] and not rows["垃圾分类我先行"]["excluded"]
 
 

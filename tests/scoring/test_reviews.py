@@ -105,3 +105,11 @@ def test_a_reviewer_moved_to_the_works_school_can_no_longer_read_or_write_it(wor
     with pytest.raises(PermissionDenied, match="回避"):
         reviews.save_review(ALICE, work, {"design": 1})
     assert selectors.reviewer_queue(ALICE) == []
+
+
+def test_an_emptied_field_clears_its_saved_score_so_the_draft_is_what_the_form_shows(work):
+    reviews.save_review(ALICE, work, {"design": 20, "integration": 18})
+    r = reviews.save_review(ALICE, work, {"design": None, "integration": 18})
+    assert r["scores"] == {"integration": 18} and r["total"] == 18
+    hist = [(h["field"], h["old"], h["new"]) for h in selectors.score_history(ADMIN, work_id=work)]
+    assert hist[-1] == ("design", "20", None)

@@ -338,10 +338,20 @@ def test_admin_account_page_disables_and_resets(contest):
     assert not at.exception and store.get("rev_b").disabled
     at.button(key="acct_toggle").click().run()
     assert not store.get("rev_b").disabled
-    at.button(key="acct_reset").click().run()
-    shown = next(d.value for d in at.dataframe if "初始密码" in d.value)
-    password = shown.loc[shown["用户名"] == "rev_b", "初始密码"].iloc[-1]
+    before = store._read()["credentials"]["usernames"]["rev_b"]["password"]
+    at.button(key="acct_reset").click().run()                    # asks first, changes nothing yet
+    assert at.warning[0].value.startswith("确定要重置账号 rev_b（rev_b）的密码吗？")
+    assert store._read()["credentials"]["usernames"]["rev_b"]["password"] == before
+    at.button(key="acct_reset_yes").click().run()
+    assert not at.dataframe or not any("初始密码" in d.value for d in at.dataframe)   # no list of others
+    (shown,) = [m.value for m in at.markdown if m.value.startswith("### `")]
+    password = shown.strip("#` ")
+    assert at.success[0].value.startswith("已重置账号 rev_b（rev_b）的密码。新密码只显示这一次")
     assert store.verify("rev_b", password)
+    at.run()                                                      # once: the next run no longer shows it
+    assert not [m for m in at.markdown if m.value.startswith("### `")]
+    from scoring.audit import search
+    assert search(ADMIN_ACTOR, action="account.reset_password")[0]["target"] == "account:rev_b"
     at.selectbox(key="acct_pick").set_value("admin").run()
     at.button(key="acct_toggle").click().run()
     assert [e.value for e in at.error] == ["不能停用自己正在使用的账号。"]

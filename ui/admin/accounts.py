@@ -77,12 +77,57 @@ def manage_account(actor: Actor, items: list) -> None:
             _sync_reviewer(actor, who, active=acct.disabled)
             st.rerun()
         if c2.button("重置密码", key="acct_reset"):
-            remember_passwords([(who, acct.name, store().reset_password(actor, who))])
-            if who == actor.username:      # resetting ends sessions; keep this one so the new password shows
-                st.session_state["_auth_seen_at"] = time.time() + 1
-            st.rerun()
+            st.session_state[_CONFIRM_KEY] = who
+        if st.session_state.get(_CONFIRM_KEY) == who:
+            with st.container(border=True):
+                st.warning(f"确定要重置账号 {who}（{acct.name}）的密码吗？旧密码立即失效，该账号已登录的会话也会退出。")
+                b1, b2 = st.columns(2)
+                if b1.button("确认重置", type="primary", key="acct_reset_yes"):
+                    password = store().reset_password(actor, who)
+                    st.session_state[_CONFIRM_KEY] = None
+                    st.session_state[_RESET_KEY] = (who, acct.name, password)
+                    if who == actor.username:  # resetting ends sessions; keep this one so the password shows
+                        st.session_state["_auth_seen_at"] = time.time() + 1
+                    st.rerun()
+                if b2.button("取消", key="acct_reset_no"):
+                    st.session_state[_CONFIRM_KEY] = None
+                    st.rerun()
     except AccountError as exc:
         st.error(str(exc))
+
+
+_CONFIRM_KEY = "_reset_confirm"
+_RESET_KEY = "_reset_password"
+
+
+def show_reset_password() -> None:
+    """The password a reset just made, alone and once: the next rerun no longer has it."""
+    shown = st.session_state.pop(_RESET_KEY, None)
+    if not shown:
+        return
+    who, name, password = shown
+    with st.container(border=True):
+        st.success(f"已重置账号 {who}（{name}）的密码。新密码只显示这一次，请立即记录并交给本人：")
+        st.markdown(f"### `{password}`")
+
+
+def locks_panel(actor: Actor) -> None:
+    """Accounts and addresses locked after repeated failed logins; an admin may lift a lock."""
+    from scoring.logins import locks, unlock
+    rows = locks(actor)
+    st.markdown("**登录锁定**（连续输错密码达到设置的次数后，账号或来源地址会被暂时锁定）")
+    if not rows:
+        st.caption("当前没有被锁定的账号或地址。")
+        return
+    names = {r["key"]: ("账号 " if r["key"].startswith("user:") else "地址 ") + r["key"].split(":", 1)[1]
+             for r in rows}
+    st.dataframe([{"对象": names[r["key"]], "连续失败次数": r["failures"],
+                   "锁定至": r["locked_until"].strftime("%Y-%m-%d %H:%M:%S")} for r in rows],
+                 hide_index=True, width="stretch")
+    key = st.selectbox("解锁", list(names), format_func=names.get, key="unlock_pick")
+    if st.button("立即解锁", key="unlock_go"):
+        unlock(actor, key)
+        st.rerun()
 
 
 def _sync_reviewer(actor: Actor, username: str, *, active: bool) -> None:

@@ -34,6 +34,7 @@ def import_form(actor: Actor) -> None:
         awarded = st.file_uploader("往届获奖作品名单 CSV（作品名称）", type=["csv"], key="imp_awarded")
     if st.button("开始导入并初审", type="primary", key="imp_go", disabled=path is None):
         run_import(actor, path, _keep(meta, "meta.csv"), _keep(awarded, "awarded.csv"))
+    show_summary()
 
 
 def _uploads_root() -> Path:
@@ -78,10 +79,26 @@ def run_import(actor: Actor, path: Path, meta: Path | None, awarded: Path | None
     with safely("导入作品"):
         s = import_dump(actor, path, metadata_csv=meta, awarded_csv=awarded, progress=progress)
         bar.progress(1.0, text="导入完成")
-        st.success(f"共 {s['packages']} 个作品包：新增 {s['new']}，未变 {s['unchanged']}，更新 {s['updated']}，"
-                   f"初审未通过 {s['precheck_failed']}，资格审查排除 {s['excluded']}。")
-        for e in s["errors"]:
-            st.warning(e)
+        st.session_state[_SUMMARY] = s
+
+
+_SUMMARY = "_import_summary"
+
+
+def show_summary() -> None:
+    """The last import of this session: its own batch first, the database totals apart."""
+    s = st.session_state.get(_SUMMARY)
+    if not s:
+        return
+    st.success(f"本批共 {s['packages']} 个作品包：新增 {s['new']}，未变 {s['unchanged']}，更新 {s['updated']}，"
+               f"已开评未更新 {s['locked']}；初审未通过 {s['precheck_failed']}；资格待核 {s['flagged']}；"
+               f"资格审查排除 {s['excluded']}。")
+    t = s.get("totals") or {}
+    if t:
+        st.caption(f"数据库合计：作品 {t['works']} 件，初审未通过 {t['precheck_failed']} 件，"
+                   f"资格待核 {t['flagged']} 件，已排除 {t['excluded']} 件。")
+    for e in s["errors"]:
+        st.warning(e)
 
 
 def works_table(actor: Actor) -> list[dict]:
@@ -103,11 +120,11 @@ def works_table(actor: Actor) -> list[dict]:
              and (pre == "全部" or w["precheck_status"] == pre)
              and (flag == "全部" or (flag == "已排除" and w["excluded"]) or (flag == "有资格问题" and w["eligibility"]))]
     st.caption(f"显示 {len(shown)} / {len(works)} 件")
-    st.dataframe([{"编号": w["id"], "项目": contest.project_name(w["project"]), "学段": w["stage"] or "",
-                   "学校": w["school"] or "", "作者": "、".join(w["authors"] or []), "作品名称": w["title"],
+    st.dataframe([{"编号": w["id"], "项目": contest.project_name(w["project"]), "学段": w["stage"] or "—",
+                   "学校": w["school"] or "—", "作者": "、".join(w["authors"] or []) or "—", "作品名称": w["title"],
                    "初审": PRECHECK_NAMES.get(w["precheck_status"], w["precheck_status"]),
-                   "资格问题": "；".join(e.get("message", "") for e in w["eligibility"]),
-                   "排除": "是" if w["excluded"] else "", "已分配": w["n_assigned"], "已提交": w["n_submitted"]}
+                   "资格问题": "；".join(e.get("message", "") for e in w["eligibility"]) or "—",
+                   "排除": "是" if w["excluded"] else "—", "已分配": w["n_assigned"], "已提交": w["n_submitted"]}
                   for w in shown], hide_index=True, width="stretch")
     return shown
 
@@ -121,16 +138,51 @@ def work_findings(actor: Actor, works: list[dict]) -> None:
     wid = st.selectbox("查看作品的初审详情", list(labels), format_func=labels.get, key="f_detail")
     w = work_detail(actor, wid)
     st.caption(f"来源：{w['source_path']}　一级文件夹：{w['folder_name']}")
-    findings = (w["precheck_report"] or {}).get("findings", [])
+    findings = admin_findings(w["precheck_report"])
     for f in findings:
-        st.markdown(f"{LEVEL_ICON.get(f['level'], '')} `{f['rule']}` {f['message']}"
-                    + (f"（{f['path']}）" if f.get("path") else ""))
+        st.markdown(finding_line(f))
     if not findings:
         st.caption("初审未发现问题。")
     for e in w["eligibility"]:
-        st.warning(f"{e.get('rule', '')}：{e.get('message', '')}")
-    note = st.text_input("排除或恢复的原因", key=f"excl_note_{wid}")
-    if st.button("恢复参评" if w["excluded"] else "排除出排名", key=f"excl_{wid}"):
-        with safely("修改参评状态"):
-            set_excluded(actor, wid, not w["excluded"], note)
+        st.markdown(finding_line(e, eligibility=True))
+    c1, c2 = st.columns(2)
+    with c1:
+        note = st.text_input("排除或恢复的原因", key=f"excl_note_{wid}")
+        if st.button("恢复参评" if w["excluded"] else "排除出排名", key=f"excl_{wid}"):
+            with safely("修改参评状态"):
+                set_excluded(actor, wid, not w["excluded"], note)
+                st.rerun()
+    with c2:
+        precheck_override(actor, w)
+
+
+# Shown to the teacher by the self-check; on every imported work it would only repeat itself.
+TEACHER_ONLY = {("package.archive", "info")}
+ELIGIBILITY_TITLES = {"eligibility.duplicate": "疑似一稿多投", "eligibility.awarded": "往届已获奖",
+                      "eligibility.one_per_author": "第一作者限报一件", "eligibility.admin": "管理员决定",
+                      "eligibility.duplicate_decision": "一稿多投核定"}
+
+
+def admin_findings(report: dict | None) -> list[dict]:
+    return [f for f in (report or {}).get("findings", []) if (f.get("rule"), f.get("level")) not in TEACHER_ONLY]
+
+
+def finding_line(f: dict, *, eligibility: bool = False) -> str:
+    """Chinese title first, then the message and file; the rule id last, in small print."""
+    from checks.rules import rule_title
+    rule = f.get("rule") or ""
+    title = ELIGIBILITY_TITLES.get(rule, rule) if eligibility else rule_title(rule)
+    where = f"（{f['path']}）" if f.get("path") else ""
+    return f"{LEVEL_ICON.get(f.get('level'), '')} **{title}**：{f.get('message', '')}{where} :small[:gray[{rule}]]"
+
+
+def precheck_override(actor: Actor, w: dict) -> None:
+    from scoring.works import set_precheck
+    options = ["pass", "fail", "pending"]
+    status = st.selectbox("改判初审结果", options, index=options.index(w["precheck_status"]),
+                          format_func=PRECHECK_NAMES.get, key=f"pre_{w['id']}")
+    note = st.text_input("改判原因（记入审计记录）", key=f"pre_note_{w['id']}")
+    if st.button("保存初审改判", key=f"pre_go_{w['id']}", disabled=status == w["precheck_status"]):
+        with safely("改判初审"):
+            set_precheck(actor, w["id"], status, note)
             st.rerun()

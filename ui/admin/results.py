@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring.permissions import Actor
-from ui.common import safely
+from ui.common import EMPTY, safely
 
 
 
@@ -40,17 +40,17 @@ def show_ranking(df: pd.DataFrame, project: str, stage: str, only_ranked: bool) 
         st.markdown(f"#### {pname} · {stg}")
         g = g.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
         table = pd.DataFrame({
-            "名次": g["rank"].astype("string").fillna("—"), "奖项": g["tier"].fillna(""), "编号": g["work_id"],
-            "作品名称": g["title"], "学校": g["school"].fillna(""),
+            "名次": g["rank"].astype("string").fillna(EMPTY), "奖项": g["tier"].fillna(EMPTY), "编号": g["work_id"],
+            "作品名称": g["title"], "学校": g["school"].fillna(EMPTY),
             "评分数": g["n_scores"].astype("Int64").astype(str) + "/" + g["n_assigned"].astype("Int64").astype(str),
             "得分": _num(g["score"]), "平均分": _num(g["mean"]), "中位数": _num(g["median"]),
-            "去极值平均": _num(g["trimmed_mean"]), "分差": _num(g["spread"], 1),
+            "去极值平均": _num(g["trimmed_mean"]), "分差": _num(g["spread"]),
             "复议": g["spread_flag"].map(lambda v: "⚠️ 分差过大" if v is True else ""), "状态": g["status_text"]})
         st.table(table.set_index("名次"))      # a plain table: its text is in the page (print, search)
 
 
 def _num(col: pd.Series, digits: int = 2) -> pd.Series:
-    return col.map(lambda v: "" if v is None or pd.isna(v) else f"{float(v):.{digits}f}")
+    return col.map(lambda v: EMPTY if v is None or pd.isna(v) else f"{float(v):.{digits}f}")
 
 
 def export_button(actor: Actor) -> None:

@@ -8,7 +8,7 @@ from accounts.store import read_csv_rows
 from scoring.permissions import Actor
 from ui.admin.accounts import remember_passwords
 from ui.auth import store
-from ui.common import PRECHECK_NAMES, safely
+from ui.common import EMPTY, PRECHECK_NAMES, safely
 
 
 def reviewer_table(actor: Actor) -> list[dict]:
@@ -19,8 +19,10 @@ def reviewer_table(actor: Actor) -> list[dict]:
     if not revs:
         st.info("还没有评委。请上传评委名单 CSV，或在下方逐个添加。")
         return revs
-    st.dataframe([{"用户名": r["username"], "姓名": r["name"], "学校": r["school"], "区县": r["district"],
-                   "评审项目": "、".join(names.get(p, p) for p in r["projects"]), "学段": "、".join(r["stages"]),
+    st.dataframe([{"用户名": r["username"], "姓名": r["name"], "学校": r["school"] or EMPTY,
+                   "区县": r["district"] or EMPTY,
+                   "评审项目": "、".join(names.get(p, p) for p in r["projects"]) or EMPTY,
+                   "学段": "、".join(r["stages"]) or EMPTY,
                    "上限": r["cap"], "已分配": r["load"], "已提交": r["submitted"],
                    "状态": "启用" if r["active"] else "停用"} for r in revs],
                  hide_index=True, width="stretch")
@@ -99,7 +101,7 @@ def auto_assign_panel(actor: Actor) -> None:
             from scoring import contest
             st.warning(f"{len(result['uncovered'])} 件作品评委不足：")
             st.dataframe([{"编号": u["work_id"], "作品": u["title"], "项目": contest.project_name(u["project"]),
-                           "学段": u["stage"], "需要": u["needed"], "已分配": u["assigned"], "原因": u["reason"]}
+                           "学段": u["stage"] or EMPTY, "需要": u["needed"], "已分配": u["assigned"], "原因": u["reason"]}
                           for u in result["uncovered"]], hide_index=True, width="stretch")
 
 

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring.permissions import Actor
-from ui.common import safely
+from ui.common import EMPTY, safely
 
 FIELD_NAMES = {"veto": "一票否决", "veto_reason": "否决理由", "comment": "评语", "internal_note": "内部备注",
                "status": "状态", "review": "整份评分"}
@@ -31,11 +31,21 @@ def settings_form(actor: Actor) -> None:
                                                  value=round(r * 100, 2), step=1.0) / 100
                       for i, (name, r) in enumerate(ratios.items())}
         dup = st.slider("一稿多投：文档文字相似度阈值", 0.5, 1.0, float(s["duplicate_text_threshold"]), 0.01)
+        st.markdown("**登录安全**（按账号和来源地址分别计数）")
+        l1, l2, l3, l4 = st.columns(4)
+        delay = l1.number_input("连续输错几次后开始延迟", min_value=1, max_value=100, value=int(s["login_delay_after"]))
+        lock = l2.number_input("连续输错几次后锁定", min_value=2, max_value=100, value=int(s["login_lock_after"]))
+        lock_min = l3.number_input("锁定时长（分钟）", min_value=1.0, max_value=1440.0,
+                                   value=float(s["login_lock_minutes"]), step=1.0)
+        idle = l4.number_input("无操作多久后需重新登录（分钟）", min_value=1.0, max_value=1440.0,
+                               value=float(s["session_idle_minutes"]), step=5.0)
         if st.form_submit_button("保存设置", type="primary"):
             with safely("保存设置"):
                 update_settings(actor, {"aggregation": agg, "reviewers_per_work": int(per),
                                         "trimmed_mean_min": int(tmin), "spread_threshold": float(spread),
-                                        "award_ratios": new_ratios, "duplicate_text_threshold": float(dup)})
+                                        "award_ratios": new_ratios, "duplicate_text_threshold": float(dup),
+                                        "login_delay_after": int(delay), "login_lock_after": int(lock),
+                                        "login_lock_minutes": float(lock_min), "session_idle_minutes": float(idle)})
                 st.success("设置已保存。")
 
 
@@ -58,4 +68,4 @@ def history_table(actor: Actor) -> None:
     st.dataframe(pd.DataFrame({
         "时间": when, "操作人": df["actor"], "作品编号": df["work_id"], "评委": df["reviewer"],
         "字段": df["field"].map(lambda f: names.get(f, f)), "原值": df["old"], "新值": df["new"],
-        "说明": df["note"]}).iloc[::-1], hide_index=True, width="stretch")
+        "说明": df["note"]}).iloc[::-1].astype("string").fillna(EMPTY), hide_index=True, width="stretch")

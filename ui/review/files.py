@@ -92,9 +92,12 @@ def show_precheck(actor: Actor, work: dict) -> None:
     with st.expander(f"初审结果（{len(findings)} 条）", expanded=False):
         if not findings:
             st.caption("初审未发现问题。")
+        from checks.rules import rule_title
         for f in findings:
-            text = f"**{LEVEL_NAMES.get(f.get('level'), f.get('level'))}** {f.get('message', '')}"
+            text = (f"**{LEVEL_NAMES.get(f.get('level'), f.get('level'))}·{rule_title(f.get('rule') or '')}**："
+                    f"{f.get('message', '')}")
             if f.get("path"):
                 text += f"（{f['path']}）"
+            text += f" :small[:gray[{f.get('rule') or ''}]]"
             (st.error if f.get("level") == "error" else st.warning if f.get("level") == "warning"
              else st.info)(text)
