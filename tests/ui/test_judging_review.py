@@ -4,8 +4,8 @@ the form shows, a returned review says 已退回 with the reason, 下一件作�
 missing values, and the login form lands a reviewer on 我的评审任务 and slows down guessing."""
 from __future__ import annotations
 
-
 import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
