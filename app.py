@@ -1,8 +1,8 @@
 """Router: st.navigation shows each role only its pages (the pages also guard themselves).
 
 `streamlit run app.py` first imports this file as an ASGI module (it defines `app = st.App(...)`),
-which adds two routes: stored files streamed with HTTP Range (ui/review/media_route.py) and self-check
-uploads streamed to disk (ui/selfcheck/upload_route.py). Every browser session then runs this same file as
+which adds three routes: stored files streamed with HTTP Range (ui/review/media_route.py), self-check
+uploads streamed to disk (ui/selfcheck/upload_route.py) and the check API (ui/selfcheck/check_api.py). Every browser session then runs this same file as
 the Streamlit script, which takes the router branch.
 """
 import streamlit as st
@@ -13,7 +13,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
 
     from ui import startup
     from ui.review import media_route
-    from ui.selfcheck import upload_route
+    from ui.selfcheck import check_api, upload_route
 
     startup.refuse_to_start_on_bad_data()
     startup.create_admin_on_first_start()
@@ -21,7 +21,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
     # pages/ is routed by st.navigation only. Without this, a fresh server's first request to a
     # deep link (/login) would auto-discover pages/ and run that page file without this router.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, routes=[*media_route.routes(), *upload_route.routes()])
+    app = st.App(__file__, routes=[*media_route.routes(), *upload_route.routes(), *check_api.routes()])
 else:
     from ui import auth, startup
 

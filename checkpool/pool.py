@@ -25,7 +25,25 @@ from checkpool import worker
 SIZE_ENV = "RATING_CHECK_WORKERS"        # pool processes per app process (default: the cores)
 QUEUE_ENV = "RATING_CHECK_QUEUE"         # checks allowed to wait beyond those running
 DEFAULT_QUEUE = 100
-TASKS_PER_CHILD = 200                    # recycle pool processes now and then: bounded memory
+
+
+def _never_rerun_main() -> None:
+    """A new pool process re-runs the parent's __main__ unless told not to. While Streamlit runs a
+    page, __main__ IS that page script (and under AppTest a temp copy), so a pool process started
+    from a page would run the page. Pool processes need only checkpool.worker, an importable
+    module, so the main module is left out of what they are prepared with."""
+    from multiprocessing import spawn
+    if getattr(spawn.get_preparation_data, "_checkpool", False):
+        return
+    original = spawn.get_preparation_data
+
+    def prep(name):
+        data = original(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+    prep._checkpool = True
+    spawn.get_preparation_data = prep
 
 
 class QueueFull(Exception):
@@ -77,15 +95,21 @@ class CheckPool:
 
     def _exec(self) -> cf.ProcessPoolExecutor:
         if self._executor is None:
+            _never_rerun_main()
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["checks.engine", "checkpool.worker"])
-            self._executor = cf.ProcessPoolExecutor(self.size, mp_context=ctx, initializer=worker.init,
-                                                    max_tasks_per_child=TASKS_PER_CHILD)
+            # No max_tasks_per_child: one test run hung in shutdown() with it on Python 3.11.7.
+            self._executor = cf.ProcessPoolExecutor(self.size, mp_context=ctx, initializer=worker.init)
         return self._executor
 
     def submit(self, paths, project: str | None = None, subtype: str | None = None,
-               progress_file: str | Path | None = None) -> Ticket:
-        job = ([str(p) for p in paths], project, subtype, str(progress_file) if progress_file else None)
+               progress_file: str | Path | None = None, cwd: str | Path | None = None) -> Ticket:
+        return self.submit_call(worker.run_check, [str(p) for p in paths], project, subtype,
+                                str(progress_file) if progress_file else None, str(cwd) if cwd else None)
+
+    def submit_call(self, fn, *args) -> Ticket:
+        """Queue any picklable call (the check above; tests hold a slot with a call that waits)."""
+        job = (fn, *args)
         with self._lock:
             if self._running >= self.size and len(self._waiting) >= self.max_queue:
                 raise QueueFull()
@@ -98,10 +122,12 @@ class CheckPool:
         """Hand waiting tickets to the executor while slots are free (lock held)."""
         while self._running < self.size and self._waiting:
             ticket = self._waiting.popleft()
+            if not ticket.future.set_running_or_notify_cancel():
+                continue                      # cancelled while it waited (the client left)
             ticket.started = True
             self._running += 1
             try:
-                inner = self._exec().submit(worker.run_check, *ticket.job)
+                inner = self._exec().submit(*ticket.job)
             except Exception as exc:          # a broken pool: fail this check, rebuild the pool next time
                 self._running -= 1
                 self._executor = None
@@ -110,19 +136,21 @@ class CheckPool:
             inner.add_done_callback(lambda f, t=ticket: self._finished(t, f))
 
     def _finished(self, ticket: Ticket, inner: cf.Future) -> None:
-        exc = inner.exception()
-        if isinstance(exc, cf.process.BrokenProcessPool):
-            with self._lock:                  # a pool process was killed (OOM): start a new pool
-                if self._executor is not None:
-                    self._executor.shutdown(wait=False, cancel_futures=False)
-                self._executor = None
-        if exc is not None:
-            ticket.future.set_exception(exc)
-        else:
-            ticket.future.set_result(inner.result())
-        with self._lock:
-            self._running -= 1
-            self._pump()
+        try:
+            exc = inner.exception()
+            if isinstance(exc, cf.process.BrokenProcessPool):
+                with self._lock:              # a pool process was killed (OOM): start a new pool
+                    if self._executor is not None:
+                        self._executor.shutdown(wait=False, cancel_futures=False)
+                    self._executor = None
+            if exc is not None:
+                ticket.future.set_exception(exc)
+            else:
+                ticket.future.set_result(inner.result())
+        finally:                              # whatever happened, the slot is free again
+            with self._lock:
+                self._running -= 1
+                self._pump()
 
     def ahead(self, ticket: Ticket) -> int:
         """Works before this one: those running plus those waiting in front; 0 once it runs."""
@@ -144,6 +172,10 @@ class CheckPool:
                 return False
         ticket.future.cancel()
         return True
+
+    def is_full(self) -> bool:
+        with self._lock:
+            return self._running >= self.size and len(self._waiting) >= self.max_queue
 
     def load(self) -> dict:
         with self._lock:

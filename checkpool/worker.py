@@ -27,15 +27,25 @@ def _progress_writer(path: Path):
     return cb
 
 
-def run_check(paths: list[str], project: str | None, subtype: str | None, progress_file: str | None):
+def run_check(paths: list[str], project: str | None, subtype: str | None, progress_file: str | None,
+              cwd: str | None = None):
+    """cwd: check `paths` relative to this folder, as `python -m checks` run there would: the
+    report then names files exactly as the CLI does. A pool process runs one check at a time,
+    so changing its working directory is safe."""
     from checks import check_paths
     progress = _progress_writer(Path(progress_file)) if progress_file else None
-    return check_paths([Path(p) for p in paths], project=project, subtype=subtype, progress=progress)
+    if cwd is None:
+        return check_paths([Path(p) for p in paths], project=project, subtype=subtype, progress=progress)
+    os.chdir(cwd)
+    try:
+        return check_paths(list(paths), project=project, subtype=subtype, progress=progress)
+    finally:
+        os.chdir("/")
 
 
 def close_media_worker() -> None:
-    """A pool process is recycled after some checks: stop the MediaInfo worker it forked (the
-    worker would notice its parent is gone anyway; this makes it immediate)."""
+    """A pool process that exits stops the MediaInfo worker it forked (the worker would notice its
+    parent is gone anyway; this makes it immediate)."""
     try:
         from checks.media import facts
         if facts._WORKER is not None:
