@@ -311,7 +311,7 @@ def test_live_checklist_reads_the_token_folder_and_follows_the_project(tmp_path,
     root = upload_route.files_root(at.session_state["token_used"], create=True)
     shutil.copytree(level1, root / level1.name)            # what the route leaves after a folder upload
     (root.parent / "partial" / "0.part").write_bytes(b"in flight")   # not finished: not counted
-    at.run()
+    at.button(key="sc_refresh").click().run()                # what the uploader frame presses
     text = _preview_text(at)
     assert "**已收到 4 个文件**" in text and text.count("✅") == 4 and "⬜" not in text
     assert "（按二级文件夹“教师研修案例”识别）" in text

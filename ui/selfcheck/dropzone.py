@@ -3,8 +3,8 @@
 A small HTML+JS page in st.iframe (same origin, scripts allowed): two pickers (files / whole
 folder) and a drop area that also takes dropped folders. Each file is sent with its relative path
 by XMLHttpRequest PUT (the browser streams the File from disk; XHR, unlike fetch, reports upload
-progress). The page itself learns nothing from the frame: when the teacher presses 开始检查 it
-reads the token folder on disk.
+progress). The page reads the token folder on disk; the frame only nudges the checklist fragment
+(ui/selfcheck/preview.py) to re-read it when files finish, by pressing its hidden button.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import json
 import streamlit as st
 
 from ui.selfcheck import upload_route
+from ui.selfcheck.preview import REFRESH_KEY
 
 TITLE = "作品文件上传"
 _HTML = r"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
@@ -90,6 +91,15 @@ function fail(it, msg) {
   const st = it.el.querySelector(".st"); st.textContent = "失败：" + msg; st.className = "st err";
   show();
 }
+let nudge = null;
+function refreshChecklist() {         // same origin: press the checklist fragment's hidden button
+  if (nudge) return;                  // at most twice a second, however many files finish
+  nudge = setTimeout(() => {
+    nudge = null;
+    const b = window.parent.document.querySelector(".st-key-" + CFG.refreshKey + " button");
+    if (b) b.click();
+  }, 500);
+}
 function pump() {
   while (running < PARALLEL && queue.length) send(queue.shift());
 }
@@ -106,7 +116,7 @@ function send(it) {
   };
   const finish = (ok, msg) => {
     running--; stats.sent += it.file.size - last; last = it.file.size;
-    if (ok) { stats.done++; stats.count++; st.textContent = "已上传"; st.className = "st ok"; show(); }
+    if (ok) { stats.done++; stats.count++; st.textContent = "已上传"; st.className = "st ok"; show(); refreshChecklist(); }
     else { stats.sent -= it.file.size; fail(it, msg); }
     pump();
   };
@@ -131,7 +141,7 @@ $("clear").onclick = async () => {
   if (running || queue.length) return;
   await fetch(CFG.url, {method: "DELETE"});
   $("list").textContent = ""; stats = {total: 0, done: 0, failed: 0, bytes: 0, sent: 0, count: 0};
-  $("summary").textContent = ""; $("summary").dataset.state = "idle"; show();
+  $("summary").textContent = ""; $("summary").dataset.state = "idle"; show(); refreshChecklist();
 };
 // Dropped folders: walk them with the entries API (readEntries returns at most 100 at a time).
 async function walk(entry, out) {
@@ -166,7 +176,7 @@ def dropzone(token: str) -> None:
     rerun of the page does not reload the frame and cut uploads short)."""
     cap = upload_route.max_file_bytes()
     cfg = {"url": f"{upload_route.url_prefix()}/{token}", "maxFile": cap, "fileMb": cap // 1024 // 1024,
-           "maxFiles": upload_route.MAX_FILES}
+           "maxFiles": upload_route.MAX_FILES, "refreshKey": REFRESH_KEY}
     html = (_HTML.replace("__CFG__", json.dumps(cfg))
             .replace("__FILE_MB__", str(cap // 1024 // 1024))
             .replace("__TOTAL_MB__", str(upload_route.MAX_TOKEN_BYTES // 1024 // 1024))
