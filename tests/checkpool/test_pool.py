@@ -53,3 +53,21 @@ def test_checks_run_in_other_processes_without_the_servers_sockets(pool, tmp_pat
         import psutil
         held = {c.laddr.port for c in psutil.Process(child_pid).net_connections(kind="inet")}
         assert port not in held
+
+
+def test_a_video_check_leaves_no_mediainfo_worker_behind(tmp_path):
+    import psutil
+
+    from samplegen.media import make_video
+    video = make_video(tmp_path / "教学活动录像.mp4", seconds=1, fps=30)
+    p = CheckPool(size=1, max_queue=1)
+    try:
+        report = p.submit([video], project="vocational_practice").result(120)
+        assert "video.fps" in {f.rule for f in report.findings}          # MediaInfo really ran
+        pool_pid = p.submit_call(os.getpid).result(60)
+        workers = psutil.Process(pool_pid).children()
+        assert len(workers) == 1                                          # the long-lived parse worker
+    finally:
+        p.shutdown()
+    assert not psutil.pid_exists(pool_pid)
+    assert not psutil.pid_exists(workers[0].pid)
