@@ -79,7 +79,9 @@ async def measure(url: str, server_pid: int, pages: int, idle_s: float) -> dict:
         idle_wall = time.monotonic() - t_idle
         await browser.close()
     ok = [r for r in ready if isinstance(r, float)]
-    return {"ready_p50_s": statistics.median(ok) if ok else None, "ready_max_s": max(ok) if ok else None,
+    errors = sorted({f"{type(r).__name__}: {str(r).splitlines()[0]}" for r in ready if not isinstance(r, float)})
+    return {"ready_p50_s": statistics.median(ok) if ok else float("nan"),
+            "ready_max_s": max(ok) if ok else float("nan"), "errors": errors[:3],
             "not_ready": len(ready) - len(ok), "open_wall_s": opened_s,
             "server_cpu_open_s": server1 - server0, "browser_cpu_open_s": browser1 - browser0,
             "idle_core_pct_per_page": 100 * idle_cpu / idle_wall / pages}
@@ -117,7 +119,8 @@ def main(argv=None) -> int:
         print(f"{name}: {args.pages} pages opened at once: uploader shown after p50 {r['ready_p50_s']:.1f} s, "
               f"max {r['ready_max_s']:.1f} s, {r['not_ready']} never; server CPU {r['server_cpu_open_s']:.1f} s, "
               f"browsers CPU {r['browser_cpu_open_s']:.1f} s while opening; idle: "
-              f"{r['idle_core_pct_per_page']:.2f} % of a core per open page over {args.idle_s:.0f} s", flush=True)
+              f"{r['idle_core_pct_per_page']:.2f} % of a core per open page over {args.idle_s:.0f} s"
+              + (f"; errors: {r['errors']}" if r["errors"] else ""), flush=True)
     print(f"load average after: {os.getloadavg()}")
     return 0
 
