@@ -50,8 +50,14 @@ def tree(pid: int) -> list[psutil.Process]:
 
 
 def browsers() -> list[psutil.Process]:
-    return [c for c in psutil.Process().children(recursive=True)
-            if "chrom" in c.name() or "headless" in c.name()]
+    out = []
+    for c in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" in c.name() or "headless" in c.name():
+                out.append(c)
+        except psutil.NoSuchProcess:          # a renderer that just exited
+            pass
+    return out
 
 
 async def measure(url: str, server_pid: int, pages: int, idle_s: float) -> dict:
