@@ -2,8 +2,10 @@
 
 `streamlit run app.py` first imports this file as an ASGI module (it defines `app = st.App(...)`),
 which adds its routes: stored files streamed with HTTP Range (ui/review/media_route.py), self-check
-uploads streamed to disk (ui/selfcheck/upload_route.py), the MediaInfo JSON of videos analysed in the
-browser (ui/selfcheck/mediainfo_route.py) and the files that analysis runs on (ui/selfcheck/assets_route.py). Every browser session then runs this same file as
+uploads streamed to disk (ui/selfcheck/upload_route.py), the check API (ui/selfcheck/check_api.py), the
+MediaInfo JSON of videos analysed in the browser (ui/selfcheck/mediainfo_route.py), the files that
+analysis runs on (ui/selfcheck/assets_route.py) and the sign-in cookie (ui/session_route.py). Every
+browser session then runs this same file as
 the Streamlit script, which takes the router branch.
 """
 import streamlit as st
@@ -15,23 +17,29 @@ if get_script_run_ctx(suppress_warning=True) is None:
     from ui import startup
     from ui.review import media_route
     from ui import session_route
-    from ui.selfcheck import assets_route, mediainfo_route, upload_route
+    from ui.selfcheck import assets_route, check_api, mediainfo_route, upload_route
 
     startup.refuse_to_start_on_bad_data()
-    startup.create_admin_on_first_start()
+    if not startup.selfcheck_only():        # a self-check-only worker never touches accounts or files
+        startup.create_admin_on_first_start()
 
     # pages/ is routed by st.navigation only. Without this, a fresh server's first request to a
     # deep link (/login) would auto-discover pages/ and run that page file without this router.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, routes=[*media_route.routes(), *upload_route.routes(), *mediainfo_route.routes(),
-                                   *assets_route.routes(), *session_route.routes()])
+    judging = [] if startup.selfcheck_only() else [*media_route.routes(), *session_route.routes()]
+    app = st.App(__file__, routes=[*judging, *upload_route.routes(), *check_api.routes(),
+                                   *mediainfo_route.routes(), *assets_route.routes()])
 else:
     from ui import auth, startup
 
     st.set_page_config(page_title="教师教育信息化交流活动", page_icon="📋", layout="wide")
     startup.stop_page_on_bad_data()
-    actor = auth.bootstrap()
     self_check = st.Page("pages/self_check.py", title="作品自检", icon=":material/fact_check:", default=True)
+    if startup.selfcheck_only():            # ./dev serve: judging lives on worker 0 under /judge/
+        st.navigation([self_check]).run()
+        st.sidebar.markdown(f"评委、管理员请从 [{startup.JUDGE_PATH}]({startup.JUDGE_PATH}) 登录。")
+        st.stop()
+    actor = auth.bootstrap()
     if actor is None:
         pages = {"": [self_check, st.Page("pages/login.py", title="登录", icon=":material/login:")]}
     elif actor.role == "reviewer":

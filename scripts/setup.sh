@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dev=0; [ "${1:-}" = "--dev" ] && dev=1
 
-apt_pkgs=(mediainfo libarchive13 libarchive-tools catdoc unar fonts-noto-cjk)
+apt_pkgs=(mediainfo libarchive13 libarchive-tools catdoc unar fonts-noto-cjk nginx)   # nginx: ./dev serve
 [ $dev = 1 ] && apt_pkgs+=(chromium fonts-noto-color-emoji)   # emoji so screenshots show ✅ as teachers see it
 [ $dev = 1 ] && apt_pkgs+=(libreoffice-writer-nogui)          # real .doc/.wps and PDF samples for the document tests
 [ $dev = 1 ] && apt_pkgs+=(mediaconch)                        # the MediaConch peer of bench/bench_mediaconch.py

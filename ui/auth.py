@@ -161,12 +161,6 @@ def require_role(*roles: str) -> Actor:
     return actor
 
 
-def login_form() -> None:
-    """The login form (ui/login_form.py)."""
-    from ui.login_form import login_form as form
-    form()
-
-
 def _address() -> str | None:
     try:
         ip = st.context.ip_address

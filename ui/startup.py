@@ -5,9 +5,19 @@ not judge works wrongly; an edit made while the server runs is caught on the nex
 """
 from __future__ import annotations
 
+import os
 import sys
 
 from checks.errors import RulesError
+
+SELFCHECK_ONLY_ENV = "RATING_SELFCHECK_ONLY"
+JUDGE_PATH = "/judge/"        # where deploy/nginx.conf sends the judging pages (worker 0)
+
+
+def selfcheck_only() -> bool:
+    """A worker of `./dev serve --workers N` (N >= 2) other than worker 0: only the anonymous
+    self-check page and the check API, no login, so it never opens the DuckDB file."""
+    return os.environ.get(SELFCHECK_ONLY_ENV) == "1"
 
 
 def data_file_errors() -> list[str]:

@@ -58,8 +58,8 @@ def test_good_package_folder_passes(page, app_url, tmp_path, artifacts):
     level1 = make_package(tmp_path / "pkg", "training_case", cache_dir=tmp_path / "cache")
     _open(page, app_url)
     _upload(page, "dir", level1, "案例介绍")
-    # Before 开始检查: the checklist under the uploader has ticked every item (its fragment re-reads
-    # the upload folder every 2 s, so wait for the refresh that saw the last file).
+    # Before 开始检查: the checklist under the uploader has ticked every item (the frame nudges its
+    # fragment as files finish, so wait for the refresh that saw the last file).
     checklist = page.locator(".st-key-sc_preview")
     checklist.get_by_text("已收到 4 个文件").wait_for(timeout=30_000)
     text = checklist.inner_text()

@@ -218,7 +218,7 @@ def _streamed_check_script(src: str, relpath: str, project):
         token = upload_token()
         st.session_state["token_used"] = token
         assert check_streamed(token, project, None) is False        # nothing uploaded yet: a warning
-        dest = upload_route.files_root(token) / relpath
+        dest = upload_route.files_root(token, create=True) / relpath
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
         check_streamed(token, project, None)
@@ -241,7 +241,7 @@ def test_streamed_check_reads_the_token_folder_then_deletes_it(tmp_path, monkeyp
     assert [f.path for f in report.files] == ["教学活动录像.mp4"] and report.project == "vocational_practice"
     assert "video.fps" not in {f.rule for f in report.findings}        # the package's video is 25 fps
     assert not upload_route.is_live(at.session_state["token_used"])
-    assert list((tmp_path / "data" / "uploads" / "selfcheck").iterdir()) == []
+    assert [p.name for p in (tmp_path / "data" / "uploads" / "selfcheck").iterdir()] == ["used"]   # its tombstone
     assert "sc_token" not in at.session_state
 
 
@@ -311,10 +311,10 @@ def test_live_checklist_reads_the_token_folder_and_follows_the_project(tmp_path,
     at = AppTest.from_function(_live_checklist_script, default_timeout=30).run()
     assert not at.exception and "文件上传完成后" in at.caption[0].value
     level1 = make_package(tmp_path / "pkg", "training_case", cache_dir=tmp_path / "cache")
-    root = upload_route.files_root(at.session_state["token_used"])
+    root = upload_route.files_root(at.session_state["token_used"], create=True)
     shutil.copytree(level1, root / level1.name)            # what the route leaves after a folder upload
     (root.parent / "partial" / "0.part").write_bytes(b"in flight")   # not finished: not counted
-    at.run()
+    at.button(key="sc_refresh").click().run()                # what the uploader frame presses
     text = _preview_text(at)
     assert "**已收到 4 个文件**" in text and text.count("✅") == 4 and "⬜" not in text
     assert "（按二级文件夹“教师研修案例”识别）" in text

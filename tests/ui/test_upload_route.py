@@ -59,11 +59,20 @@ def _put(server, token: str, relpath: str, body):
 
 def _tree(token: str) -> dict[str, bytes]:
     root = upload_route.files_root(token)
+    if root is None:
+        return {}
     return {"/".join(p.relative_to(root).parts): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def _partials(token: str) -> list[Path]:
-    return list((upload_route.base_dir() / f"up-{token}" / "partial").iterdir())
+    folder = upload_route.base_dir() / f"up-{token}" / "partial"
+    return list(folder.iterdir()) if folder.is_dir() else []
+
+
+def _signed(t: float) -> str:
+    """A well-signed token minted at time t (the page could have minted it then)."""
+    stem = f"{int(t):x}-{'B' * 24}"
+    return f"{stem}-{upload_route._sign(stem)}"
 
 
 def test_files_land_under_their_sanitised_relative_paths(server):
@@ -85,9 +94,8 @@ def test_files_land_under_their_sanitised_relative_paths(server):
 
 
 def test_unknown_forged_expired_and_used_tokens_are_refused(server):
-    forged = f"{int(time.time()):x}-{'A' * 32}"                 # well-formed, never minted
-    old = f"{int(time.time()) - upload_route.TOKEN_TTL_S - 10:x}-{'B' * 32}"
-    (upload_route.base_dir() / f"up-{old}" / "files").mkdir(parents=True)     # minted long ago
+    forged = f"{int(time.time()):x}-{'A' * 24}-{'A' * 22}"      # well-formed, bad signature
+    old = _signed(time.time() - upload_route.TOKEN_TTL_S - 10)  # minted long ago
     used = upload_route.mint()
     upload_route.discard(used)                                  # checked: the page deleted it
     for token in ("nope", forged, old, used):
@@ -146,9 +154,86 @@ def test_client_disconnect_removes_the_partial_file(server):
 
 def test_sweep_deletes_only_folders_past_their_lifetime(server):
     fresh = upload_route.mint()
-    stale = f"{int(time.time()) - upload_route.SWEEP_AFTER_S - 60:x}-{'C' * 32}"
+    stale = _signed(time.time() - upload_route.SWEEP_AFTER_S - 60)
     (upload_route.base_dir() / f"up-{stale}" / "files").mkdir(parents=True)
     (upload_route.base_dir() / f"up-{stale}" / "files" / "left.mp4").write_bytes(b"x")
     assert upload_route.sweep() >= 1
     assert not (upload_route.base_dir() / f"up-{stale}").exists()
     assert upload_route.is_live(fresh)
+
+
+def _raw_put(server, token: str, relpath: str, length: int, first: bytes) -> socket.socket:
+    """A PUT whose body arrives in pieces: the headers and `first`, the rest when the test says."""
+    sock = socket.create_connection(server)
+    sock.sendall(f"PUT {upload_route.PREFIX}/{token}/{relpath} HTTP/1.1\r\nHost: x\r\n"
+                 f"Content-Length: {length}\r\n\r\n".encode() + first)
+    return sock
+
+
+def _reply(sock: socket.socket) -> tuple[int, dict]:
+    sock.settimeout(30)
+    data = b""
+    while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), json.loads(body)
+
+
+def _wait(cond, what: str):
+    deadline = time.monotonic() + 20
+    while not cond():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+def test_a_token_folder_is_made_by_the_first_upload_not_by_minting(server):
+    token = upload_route.mint()
+    assert upload_route.is_live(token) and not (upload_route.base_dir() / f"up-{token}").exists()
+    assert upload_route.files_root(token) is None
+    assert _request(server, "GET", f"{upload_route.PREFIX}/{token}") == (200, {"files": 0, "bytes": 0, "active": 0})
+    assert _put(server, token, "a.txt", b"a")[0] == 201
+    assert (upload_route.base_dir() / f"up-{token}" / "files" / "a.txt").read_bytes() == b"a"
+
+
+def test_clearing_while_an_upload_runs_keeps_its_bytes_counted(server, monkeypatch):
+    monkeypatch.setattr(upload_route, "MAX_TOKEN_BYTES", 1000)
+    token = upload_route.mint()
+    assert _put(server, token, "done.bin", b"d" * 100)[0] == 201
+    key = str(upload_route.base_dir() / f"up-{token}")
+    sock = _raw_put(server, token, "slow.bin", 900, b"s" * 600)
+    with sock:
+        usage = upload_route.BUDGET.usage(key, lambda: (0, 0))
+        _wait(lambda: usage.inflight_bytes == 600, "the server never read the first 600 bytes")
+        assert _request(server, "DELETE", f"{upload_route.PREFIX}/{token}") == (200, {"files": 0, "bytes": 0})
+        status, body = _put(server, token, "more.bin", b"m" * 500)      # 600 in flight + 500 > 1000
+        assert status == 413 and "总大小不能超过" in body["error"]
+        assert _put(server, token, "fits.bin", b"f" * 100)[0] == 201    # 900 declared + 100 fits
+        sock.sendall(b"s" * 300)
+        assert _reply(sock) == (201, {"path": "slow.bin", "bytes": 900})
+    assert sorted(_tree(token)) == ["fits.bin", "slow.bin"]
+
+
+def test_a_full_upload_area_answers_busy(server, monkeypatch):
+    token = upload_route.mint()
+    room_mb = (upload_route.BUDGET.total + 1000) / 1024 / 1024
+    monkeypatch.setenv("RATING_UPLOAD_AREA_MB", repr(room_mb))
+    status, body = _put(server, token, "big.bin", b"b" * 2000)
+    assert status == 503 and body["error"] == "服务器繁忙，请稍后再试。"
+    status, body = _put(server, token, "big2.bin", iter([b"b" * 700, b"b" * 700]))   # found while streaming
+    assert status == 503 and body["error"] == "服务器繁忙，请稍后再试。" and _partials(token) == []
+    assert _put(server, token, "small.bin", b"s" * 500)[0] == 201
+    monkeypatch.setenv("RATING_UPLOAD_RESERVE_MB", str(10 ** 9))        # the disk itself is nearly full
+    assert _put(server, token, "tiny.bin", b"t")[0] == 503
+
+
+def test_a_stalled_upload_is_cut_and_its_partial_file_removed(server, monkeypatch):
+    monkeypatch.setenv("RATING_UPLOAD_STALL_S", "0.5")
+    token = upload_route.mint()
+    with _raw_put(server, token, "stuck.mp4", 1000, b"x" * 10) as sock:
+        status, body = _reply(sock)                              # the client never sends the rest
+    assert status == 408 and body["error"].startswith("上传长时间没有进展")
+    _wait(lambda: _partials(token) == [], "the partial file was left behind")
+    assert _tree(token) == {}

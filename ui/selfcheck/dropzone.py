@@ -3,8 +3,8 @@
 A small HTML+JS page in st.iframe (same origin, scripts allowed): two pickers (files / whole
 folder) and a drop area that also takes dropped folders. Each file is sent with its relative path
 by XMLHttpRequest PUT (the browser streams the File from disk; XHR, unlike fetch, reports upload
-progress). The page itself learns nothing from the frame: when the teacher presses 开始检查 it
-reads the token folder on disk.
+progress). The page reads the token folder on disk; the frame only nudges the checklist fragment
+(ui/selfcheck/preview.py) to re-read it when files finish, by pressing its hidden button.
 
 A file whose content is video is first analysed in the browser (static/browser_media.js, MediaInfo
 as WebAssembly): only its MediaInfo JSON goes to ui/selfcheck/mediainfo_route.py, the video stays
@@ -17,6 +17,7 @@ import json
 import streamlit as st
 
 from ui.selfcheck import assets_route, mediainfo_route, upload_route
+from ui.selfcheck.preview import REFRESH_KEY
 
 TITLE = "作品文件上传"
 _HTML = r"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
@@ -110,7 +111,7 @@ async function analyseHere(it, kind) {
   if (res.ok) {
     stats.done++; stats.count++; stats.local++;
     st.textContent = "已分析"; st.className = "st ok"; it.el.title = "该视频在本机分析，未上传";
-    return show();
+    show(); return refreshChecklist();
   }
   stats.fallback++;
   const note = document.createElement("div");
@@ -123,6 +124,15 @@ function fail(it, msg) {
   stats.failed++; stats.sent += it.file.size;
   const st = it.el.querySelector(".st"); st.textContent = "失败：" + msg; st.className = "st err";
   show();
+}
+let nudge = null;
+function refreshChecklist() {         // same origin: press the checklist fragment's hidden button
+  if (nudge) return;                  // at most twice a second, however many files finish
+  nudge = setTimeout(() => {
+    nudge = null;
+    const b = window.parent.document.querySelector(".st-key-" + CFG.refreshKey + " button");
+    if (b) b.click();
+  }, 500);
 }
 function pump() {
   while (running < PARALLEL && queue.length) send(queue.shift());
@@ -140,7 +150,7 @@ function send(it) {
   };
   const finish = (ok, msg) => {
     running--; stats.sent += it.file.size - last; last = it.file.size;
-    if (ok) { stats.done++; stats.count++; st.textContent = "已上传"; st.className = "st ok"; show(); }
+    if (ok) { stats.done++; stats.count++; st.textContent = "已上传"; st.className = "st ok"; show(); refreshChecklist(); }
     else { stats.sent -= it.file.size; fail(it, msg); }
     pump();
   };
@@ -165,7 +175,7 @@ $("clear").onclick = async () => {
   if (running || queue.length || analysing) return;
   await fetch(CFG.url, {method: "DELETE"});
   $("list").textContent = ""; stats = fresh();
-  $("summary").textContent = ""; $("summary").dataset.state = "idle"; show();
+  $("summary").textContent = ""; $("summary").dataset.state = "idle"; show(); refreshChecklist();
 };
 // Dropped folders: walk them with the entries API (readEntries returns at most 100 at a time).
 async function walk(entry, out) {
@@ -204,7 +214,7 @@ def dropzone(token: str) -> None:
     cap = upload_route.max_file_bytes()
     assets = assets_route.url_base()      # None when node_modules is missing: upload everything
     cfg = {"url": f"{upload_route.url_prefix()}/{token}", "maxFile": cap, "fileMb": cap // 1024 // 1024,
-           "maxFiles": upload_route.MAX_FILES,
+           "maxFiles": upload_route.MAX_FILES, "refreshKey": REFRESH_KEY,
            "miUrl": f"{mediainfo_route.url_prefix()}/{token}" if assets else None}
     script = f'<script src="{assets}/browser_media.js"></script>' if assets else ""
     html = (_HTML.replace("__CFG__", json.dumps(cfg)).replace("__MI_SCRIPT__", script)

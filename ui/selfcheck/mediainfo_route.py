@@ -36,7 +36,7 @@ def routes() -> list:
 
     async def put(request):
         token = request.path_params["token"]
-        files_dir = upload_route.files_root(token)
+        files_dir = upload_route.files_root(token, create=True)   # a record may be the first file
         if files_dir is None:
             return fail(403, "上传链接无效或已过期，请刷新页面后重新上传。")
         used = upload_route.status(token)

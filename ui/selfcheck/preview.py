@@ -3,6 +3,10 @@
 The route (ui/selfcheck/upload_route.py) moves each upload into the token's files/ folder only once it is
 complete, so listing that folder on disk is the upload progress; no HTTP, no state in the session.
 Which item each file fills is checks.package.preview's business (names and sizes only, a preview).
+
+Idle costs nothing: the checklist is a fragment with no timer. The uploader frame (same origin)
+presses the fragment's hidden 刷新清单 button when files finish or the list is cleared, so the
+fragment reruns only on those events, never on its own.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from checks.package.preview import preview_items
 from checks.report.html import project_name
 
 log = logging.getLogger(__name__)
-REFRESH_S = 2
+REFRESH_KEY = "sc_refresh"            # the hidden button the uploader frame presses (dropzone.py)
 _MAX_LISTED = 5000                    # the route accepts 2000 files per token; never walk more than this
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$:])")
 
@@ -81,9 +85,11 @@ def render_checklist(files: dict[str, int], project: str | None) -> None:
         st.caption(pv["note"])
 
 
-@st.fragment(run_every=REFRESH_S)
+@st.fragment
 def live_checklist(token: str, project: str | None) -> None:
-    """Re-drawn every REFRESH_S seconds on its own (not the page), so ticks follow the uploads."""
+    """Re-drawn (alone, not the page) when the uploader frame reports finished files."""
+    st.button("刷新清单", key=REFRESH_KEY)
+    st.html(f"<style>.st-key-{REFRESH_KEY}{{display:none}}</style>")
     try:
         render_checklist(token_uploads(token), project)
     except Exception:                # a preview must never break the page or hide the uploader

@@ -74,13 +74,44 @@ def _spool_base():
 
 def _check_root(root: Path, names: list[str], project: str | None, subtype: str | None, bar, t0: float,
                 browser_media: bool = False) -> None:
-    """Check every top-level entry under root and store the result (raises on engine failure)."""
-    from checks import check_paths   # imported here so a broken engine shows a message, not a crash
+    """Check every top-level entry under root in the process pool and store the result (raises on
+    engine failure). This session's script thread only waits; other sessions keep rendering."""
+    from checkpool import QueueFull, get_pool
     paths = sorted(root.iterdir(), key=lambda p: p.name)
-    report = check_paths(paths, project=project, subtype=subtype, progress=_progress_cb(bar),
-                         browser_media=browser_media)
+    progress_file = root.with_name(root.name + ".progress")
+    try:
+        ticket = get_pool().submit(paths, project, subtype, progress_file=progress_file,
+                                   browser_media=browser_media)
+    except QueueFull:
+        st.session_state[RESULT_KEY] = {"error": "现在检查的作品太多，服务器繁忙，请稍后再试。"}
+        return
+    try:
+        report = _wait(ticket, progress_file, bar)
+    finally:
+        ticket.cancel()                  # a no-op once it ran; frees its place if the session stopped
+        progress_file.unlink(missing_ok=True)
     st.session_state[RESULT_KEY] = {"report": report, "root": str(root), "names": names}
     log.info("self-check done: %d files, %s, %.1fs", len(report.files), report.verdict, time.monotonic() - t0)
+
+
+def _wait(ticket, progress_file: Path, bar):
+    """Show the place in the queue, then the engine's progress, until the report is there."""
+    import concurrent.futures as cf
+    import json
+    show = _progress_cb(bar)
+    while True:
+        try:
+            return ticket.result(timeout=0.5)
+        except cf.TimeoutError:
+            pass
+        ahead = ticket.ahead()
+        if ahead:
+            bar.progress(0.0, text=f"排队等待：前面还有 {ahead} 份作品在检查，请稍候……")
+            continue
+        try:
+            show(*json.loads(progress_file.read_text()))
+        except (OSError, ValueError, TypeError):
+            show(0.0)
 
 
 def _failed() -> None:

@@ -1,0 +1,73 @@
+"""checkpool: checks run in real pool processes, in order, with a bounded queue."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from checkpool import CheckPool, QueueFull
+from tests.checkpool.holding import hold
+
+
+@pytest.fixture
+def pool():
+    p = CheckPool(size=1, max_queue=2)
+    yield p
+    p.shutdown()
+
+
+def test_waiting_checks_know_their_place_and_a_full_queue_refuses(pool, tmp_path):
+    flag = tmp_path / "go"
+    busy = pool.submit_call(hold, str(flag))
+    doc = tmp_path / "说明.txt"
+    doc.write_text("说明", encoding="utf-8")
+    first, second = pool.submit([doc]), pool.submit([doc])
+    assert (busy.ahead(), first.ahead(), second.ahead()) == (0, 1, 2)    # "前面还有 2 份作品在检查"
+    with pytest.raises(QueueFull):
+        pool.submit([doc])
+    assert pool.load() == {"size": 1, "running": 1, "waiting": 2, "max_queue": 2}
+    flag.touch()
+    assert busy.result(60) == "released"
+    assert first.result(60).verdict == "pass" and second.result(60).files[0].path.endswith("说明.txt")
+    assert first.ahead() == 0 and pool.load()["running"] == 0
+
+
+def test_a_withdrawn_check_never_runs_and_frees_its_place(pool, tmp_path):
+    flag = tmp_path / "go"
+    busy = pool.submit_call(hold, str(flag))
+    gone, kept = pool.submit_call(os.getpid), pool.submit_call(os.getpid)
+    assert gone.cancel() and kept.ahead() == 1
+    flag.touch()
+    assert isinstance(kept.result(60), int) and gone.future.cancelled()
+    assert busy.done() and pool.load()["waiting"] == 0
+
+
+def test_checks_run_in_other_processes_without_the_servers_sockets(pool, tmp_path):
+    import socket
+    with socket.socket() as listening:                   # a server socket of "the web server"
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        child_pid = pool.submit_call(os.getpid).result(60)
+        assert child_pid != os.getpid()
+        import psutil
+        held = {c.laddr.port for c in psutil.Process(child_pid).net_connections(kind="inet")}
+        assert port not in held
+
+
+def test_a_video_check_leaves_no_mediainfo_worker_behind(tmp_path):
+    import psutil
+
+    from samplegen.media import make_video
+    video = make_video(tmp_path / "教学活动录像.mp4", seconds=1, fps=30)
+    p = CheckPool(size=1, max_queue=1)
+    try:
+        report = p.submit([video], project="vocational_practice").result(120)
+        assert "video.fps" in {f.rule for f in report.findings}          # MediaInfo really ran
+        pool_pid = p.submit_call(os.getpid).result(60)
+        workers = psutil.Process(pool_pid).children()
+        assert len(workers) == 1                                          # the long-lived parse worker
+    finally:
+        p.shutdown()
+    assert not psutil.pid_exists(pool_pid)
+    assert not psutil.pid_exists(workers[0].pid)
