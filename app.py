@@ -11,7 +11,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 if get_script_run_ctx(suppress_warning=True) is None:
     from streamlit.runtime.pages_manager import PagesManager
 
-    from ui import startup
+    from ui import http_guard, startup
     from ui.review import media_route
     from ui.selfcheck import upload_route
 
@@ -21,7 +21,8 @@ if get_script_run_ctx(suppress_warning=True) is None:
     # pages/ is routed by st.navigation only. Without this, a fresh server's first request to a
     # deep link (/login) would auto-discover pages/ and run that page file without this router.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, routes=[*media_route.routes(), *upload_route.routes()])
+    app = st.App(__file__, routes=[*media_route.routes(), *upload_route.routes()],
+                 middleware=http_guard.middleware())
 else:
     from ui import auth, startup
 
