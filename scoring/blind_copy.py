@@ -34,13 +34,14 @@ def _store(store: str | os.PathLike | None) -> Path:
 
 
 def viewer_file(actor: Actor, work_id: int, blind_name: str, *, db=None, store=None) -> dict:
-    """{path, kind, name, downloadable, text, risks, blinded} of one file as `actor` may see it."""
+    """{path, kind, name, downloadable, text, risks, withheld, blinded} of one file as `actor` may
+    see it; `withheld` names archive members left out of the copy (too big or malformed)."""
     found = blind_file(actor, work_id, blind_name, db=db)
     src = _local_original(found, _store(store))
     kind = found.get("kind") or _sniff(src)
     if actor.is_admin:
         return {"path": str(src), "kind": kind, "name": found["name"], "downloadable": True,
-                "text": None, "risks": [], "blinded": False}
+                "text": None, "risks": [], "withheld": [], "blinded": False}
     names = secrets(viewable_work(_db.cursor(db), actor, work_id))
     return _blinded(src, kind, found["name"], names, _store(store))
 
@@ -92,7 +93,8 @@ def _blinded(src: Path, kind: str, name: str, names: list[str], store: Path) -> 
     shown = name.rsplit(".", 1)[0] + ".zip" if kind == "rar" else name
     result = {"path": str(target) if got["downloadable"] else None, "kind": "zip" if kind == "rar" else kind,
               "name": _mask_name(shown, names), "downloadable": bool(got["downloadable"]),
-              "text": got.get("text"), "risks": got.get("risks") or [], "blinded": True}
+              "text": got.get("text"), "risks": got.get("risks") or [], "withheld": got.get("withheld") or [],
+              "blinded": True}
     meta.write_text(json.dumps(result, ensure_ascii=False), "utf-8")
     return result
 

@@ -188,6 +188,7 @@ def blind_archive(src: str, dst: str, names: list[str], depth: int) -> dict:
     from checks.archives import open_archive
     from checks.sniff import sniff_path
     risks: list[str] = []
+    withheld: list[str] = []
     total = 0
     with open_archive(src) as arc, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout, \
             tempfile.TemporaryDirectory(prefix="blind-") as tmp:
@@ -209,8 +210,9 @@ def blind_archive(src: str, dst: str, names: list[str], depth: int) -> dict:
             kind = sniff_path(raw)
             try:
                 got = blind_any(raw, out, kind, names, depth + 1)
-            except Refused:
+            except Exception:           # a bomb or a file its parser cannot take: left out
                 risks.append(f"压缩包中的“{shown}”过大或结构异常，未提供给评委")
+                withheld.append(shown)
                 continue
             if not got["downloadable"]:
                 if got.get("text"):
@@ -221,4 +223,4 @@ def blind_archive(src: str, dst: str, names: list[str], depth: int) -> dict:
             zout.write(out, shown + ".zip" if kind == "rar" else shown)
             os.unlink(raw)
             os.unlink(out)
-    return _ok(risks=risks)
+    return _ok(risks=risks, withheld=withheld)

@@ -45,6 +45,8 @@ def show_materials(actor: Actor, work: dict) -> None:
             show_text(got.get("text") or "", chosen["path"],
                       "为保证匿名评审，此文件只显示遮盖了作者与单位名称的文字，不提供原文件下载。")
             return
+        for name in got.get("withheld") or []:
+            st.warning(f"压缩包中的“{name}”：文件过大或结构异常，无法预览。")
         show_file(Path(got["path"]), got.get("kind"), got["name"], key=f"view_{work['id']}_{i}",
                   link=LinkFor(actor, work["id"], chosen["path"]), redact=blind_redactor(actor, work["id"]))
 
