@@ -74,6 +74,32 @@ def identity_risks(actor: Actor, work_id: int, *, compute: bool = True, db=None,
     return out
 
 
+def check_identity(actor: Actor, work_id: int, *, db=None, store=None) -> list[str]:
+    """Admin: compute `identity_risks` for a work (blinding its files on the way, so reviewers
+    later open them at once) and remember the answer for the 初审 table."""
+    risks = identity_risks(actor, work_id, compute=True, db=db, store=store) or []
+    path = _summary_path(work_id, store)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"risks": risks}, ensure_ascii=False), "utf-8")
+    return risks
+
+
+def known_identity_risks(actor: Actor, work_ids: list[int], *, store=None) -> dict[int, list[str] | None]:
+    """Admin: the remembered answers of `check_identity` (None: not checked yet)."""
+    require_admin(actor)
+    out: dict[int, list[str] | None] = {}
+    for wid in work_ids:
+        try:
+            out[wid] = json.loads(_summary_path(wid, store).read_text("utf-8"))["risks"]
+        except (OSError, ValueError, KeyError):
+            out[wid] = None
+    return out
+
+
+def _summary_path(work_id: int, store) -> Path:
+    return _store(store) / "blind" / f"work-{int(work_id)}.json"
+
+
 def _blinded(src: Path, kind: str, name: str, names: list[str], store: Path) -> dict:
     meta = _meta_path(src, kind, names, store)
     if meta.is_file():
