@@ -33,12 +33,16 @@ def read_only_message(folder: str | os.PathLike) -> str:
             "请管理员把该文件夹改为运行本系统的账号可写（或换一个可写的文件夹，用环境变量 RATING_DATA_DIR 指定）后重试。")
 
 
-def explain(exc: BaseException, db_path: str | os.PathLike | None = None) -> str | None:
-    """A Chinese explanation of a database open/lock failure, or None for other errors."""
+def explain(exc: BaseException, db_path: str | os.PathLike | None = None, *, cli: bool = True) -> str | None:
+    """A Chinese explanation of a database open/lock failure, or None for other errors. `cli`:
+    said to whoever ran `python -m scoring` (else to a page user)."""
     text = str(exc)
     m = _LOCK.search(text)
     if m or "Could not set lock" in text:
         pid = f"（进程号 {m.group(1)}）" if m else ""
+        if not cli:
+            return (f"数据库文件正被另一个程序{pid}占用（例如管理员正在运行命令行 python -m scoring），"
+                    "请等它结束后刷新页面；若反复出现请联系管理员。")
         return (f"数据库{_name(db_path)}正被另一个程序{pid}使用，通常是正在运行的评审系统网页服务。"
                 "DuckDB 同一时间只允许一个程序打开它：请在网页的管理页面中完成此操作，"
                 "或先停止网页服务（在运行它的终端按 Ctrl+C）再运行此命令。")

@@ -49,7 +49,7 @@ def describe(exc: BaseException, action: str) -> str:
         return f"{action}失败：{exc.message}"
     if db_errors and isinstance(exc, db_errors):
         from scoring.db_errors import explain
-        why = explain(exc, db_path())
+        why = explain(exc, db_path(), cli=False)
         return f"{action}失败：{why or '数据库文件无法打开，请稍后重试或联系管理员查看服务器日志。'}"
     # No server paths in these messages: reviewers see them, and stored paths carry author names.
     if isinstance(exc, FileNotFoundError):

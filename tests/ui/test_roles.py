@@ -278,7 +278,8 @@ def test_locked_database_is_a_chinese_message(tmp_path, monkeypatch):
         at = run("pages/admin_progress.py", "admin")
         assert not at.exception
         assert [e.value for e in at.error] == [
-            "读取进度失败：数据库文件被其他程序占用或无法打开，请稍后重试或联系管理员。"]
+            f"读取进度失败：数据库文件正被另一个程序（进程号 {holder.pid}）占用（例如管理员正在运行命令行 "
+            "python -m scoring），请等它结束后刷新页面；若反复出现请联系管理员。"]
     finally:
         holder.kill()
         holder.wait()
