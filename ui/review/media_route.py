@@ -48,9 +48,10 @@ def browser_secret() -> str | None:
     try:
         import streamlit as st
         from ui.http_guard import BROWSER_COOKIE
-        return st.context.cookies.get(BROWSER_COOKIE)
+        secret = st.context.cookies.get(BROWSER_COOKIE)
     except Exception:
         return None
+    return secret if isinstance(secret, str) and secret else None
 
 
 def file_url(link: LinkFor, path: str | os.PathLike, mime: str, download_name: str | None = None,

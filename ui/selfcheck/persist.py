@@ -28,7 +28,9 @@ def _browser_key() -> str | None:
         secret = st.context.cookies.get(BROWSER_COOKIE)
     except Exception:
         return None
-    return hashlib.sha256(b"selfcheck:" + secret.encode()).hexdigest()[:32] if secret else None
+    if not isinstance(secret, str) or not secret:
+        return None
+    return hashlib.sha256(b"selfcheck:" + secret.encode()).hexdigest()[:32]
 
 
 def _folder() -> Path:
