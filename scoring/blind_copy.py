@@ -23,6 +23,7 @@ from scoring.permissions import Actor, require_admin
 
 VERSION = "blind-v1"
 MAX_MEMBER = 2 * 1024**3
+KEEP_UNUSED_S = 7 * 86400       # a copy nobody opened for a week is dropped (made again on demand)
 RISK_FLAG = "作品内可能含作者信息"
 
 
@@ -103,8 +104,12 @@ def _summary_path(work_id: int, store) -> Path:
 def _blinded(src: Path, kind: str, name: str, names: list[str], store: Path) -> dict:
     meta = _meta_path(src, kind, names, store)
     if meta.is_file():
-        return json.loads(meta.read_text("utf-8"))
+        got = json.loads(meta.read_text("utf-8"))
+        if got["path"] is None or Path(got["path"]).is_file():
+            os.utime(meta)                  # used: keep it
+            return got
     meta.parent.mkdir(parents=True, exist_ok=True)
+    _prune(meta.parent)
     target = meta.with_suffix("")
     tmp = target.with_name(target.name + ".part")
     size = src.stat().st_size
@@ -123,6 +128,20 @@ def _blinded(src: Path, kind: str, name: str, names: list[str], store: Path) -> 
               "blinded": True}
     meta.write_text(json.dumps(result, ensure_ascii=False), "utf-8")
     return result
+
+
+def _prune(folder: Path) -> None:
+    import time
+    cutoff = time.time() - KEEP_UNUSED_S
+    for meta in folder.glob("*.json"):
+        if meta.name.startswith("work-"):
+            continue
+        try:
+            if meta.stat().st_mtime < cutoff:
+                meta.with_suffix("").unlink(missing_ok=True)
+                meta.unlink()
+        except OSError:
+            pass
 
 
 def _mask_name(name: str, names: list[str]) -> str:

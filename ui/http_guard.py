@@ -2,7 +2,8 @@
 
 Why the cookie: file links (ui/review/media_route.py) must only work in the browser that received
 them. The page cannot set an HttpOnly cookie itself, so this middleware gives every browser a
-random `rating_sid` (HttpOnly, SameSite=Strict) on its first request; the page reads it from
+random `rating_sid` (HttpOnly; SameSite=Lax, so a link from another site keeps the same id, while
+other sites' embedded requests never carry it) on its first request; the page reads it from
 `st.context.cookies` when it mints a link, and the file route compares it on every request.
 
 Why metrics: Streamlit 1.67 has no option to turn `/_stcore/metrics` off, and it tells anyone
@@ -55,7 +56,7 @@ class GuardMiddleware:
         if not browser_cookie(scope.get("headers", [])):
             secure = "; Secure" if scope.get("scheme") == "https" else ""
             extra.append((b"set-cookie", f"{BROWSER_COOKIE}={secrets.token_urlsafe(32)}; Path=/; HttpOnly; "
-                                         f"SameSite=Strict{secure}".encode()))
+                                         f"SameSite=Lax{secure}".encode()))
         if _is_page_request(scope):
             # The page HTML is small: ask for it uncompressed, then add the script before </head>.
             scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]}

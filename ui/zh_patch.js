@@ -90,7 +90,16 @@
     "Press Ctrl+Enter to apply": "按 Ctrl+回车 确认",
     "Press ⌘+Enter to apply": "按 ⌘+回车 确认",
     "Press Ctrl+Enter to submit form": "按 Ctrl+回车 提交",
-    "Press ⌘+Enter to submit form": "按 ⌘+回车 提交"
+    "Press ⌘+Enter to submit form": "按 ⌘+回车 提交",
+    "Number is below the allowed range.": "数值低于允许范围。",
+    "Number is above the allowed range.": "数值高于允许范围。",
+    "Choose date": "选择日期",
+    "Choose date range": "选择日期范围",
+    "Clear date": "清除日期",
+    "Clear dates": "清除日期",
+    "Date range": "日期范围",
+    "Quick select a date range": "快速选择日期范围",
+    "Select...": "请选择…"
   };
   var PATTERNS = [
     [/^Help for (.+)$/, "“$1”的说明"],
@@ -99,9 +108,9 @@
     [/^Limit (.+) per file(.*)$/, "单个文件不超过 $1$2"],
     [/^(\S+) per file(.*)$/, "单个文件不超过 $1$2"],
     [/^The page that you have requested does not seem to exist\..*$/, "您访问的页面不存在，已为您打开首页。"],
-    [/^(?:The )?[Vv]alue must be (?:between|in the range) (.+) and (.+?)\.?$/, "数值应在 $1 到 $2 之间"],
-    [/^(?:The )?[Vv]alue must be (?:greater than or equal to|at least) (.+?)\.?$/, "数值不能小于 $1"],
-    [/^(?:The )?[Vv]alue must be (?:less than or equal to|at most) (.+?)\.?$/, "数值不能大于 $1"],
+    [/^Number is outside the allowed range\. Please enter a value between (.+) and (.+)\.$/, "数值超出允许范围，请输入 $1 到 $2 之间的数。"],
+    [/^Number is below the allowed range\. Please enter a value greater than or equal to (.+)\.$/, "数值低于允许范围，请输入不小于 $1 的数。"],
+    [/^Number is above the allowed range\. Please enter a value less than or equal to (.+)\.$/, "数值高于允许范围，请输入不大于 $1 的数。"],
     [/^(\d+) matches$/, "$1 项匹配"],
     [/^You can only select up to (\d+) options?\. Remove an option first\.$/, "最多只能选择 $1 项，请先移除一项。"]
   ];

@@ -57,7 +57,7 @@ def test_first_request_sets_an_httponly_browser_cookie(judged_app):
     with urllib.request.urlopen(judged_app["url"] + "/", timeout=30) as r:
         cookie = next(v for k, v in r.headers.items() if k.lower() == "set-cookie" and "rating_sid=" in v)
     assert re.search(r"rating_sid=[\w-]{40,};", cookie)
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_file_link_works_only_in_that_browser_and_stops_at_logout(browser, judged_app, artifacts):

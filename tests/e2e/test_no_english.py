@@ -172,6 +172,11 @@ def test_reviewer_pages_have_no_english(browser, site, artifacts):
     _nav(page, "评审作品")
     page.get_by_role("heading", name="作品材料").wait_for()
     _check(page, "评审作品（视频）", found, artifacts / "lang-reviewer-2-work.png")
+    score = page.get_by_label("教学设计 得分")
+    if score.count():                  # a score out of range: the field's own hint must be Chinese too
+        score.fill("999")
+        score.press("Tab")
+        _check(page, "评审作品（超出范围的分数）", found, artifacts / "lang-reviewer-2b-out-of-range.png")
     for label in ("案例介绍.docx", "相关材料.zip"):
         page.get_by_text(re.compile(re.escape(label))).first.click()
         _idle(page)

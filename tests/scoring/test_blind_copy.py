@@ -155,6 +155,9 @@ def test_blinded_copies_keep_what_the_reviewer_needs(work):
     text = [p.text for p in Document(doc["path"]).paragraphs]
     assert text == ["＊＊ ＊＊", "执教：＊＊（主讲）", "授课教师：＊＊"]
     assert Document(doc["path"]).core_properties.author == ""
+    from scoring.previews import docx_html
+    html = docx_html(doc["path"])                         # what the Word view renders
+    assert "执教：＊＊（主讲）" in html and TEACHER not in html and SCHOOL not in html
     video = viewer_file(REV, work["id"], f"{CASE}/教学活动录像.mp4", store=work["store"])
     with av.open(video["path"]) as c:
         assert not {"title", "artist", "comment"} & set(c.metadata)
