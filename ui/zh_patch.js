@@ -121,6 +121,8 @@
     var t = s.trim();
     if (!t || !/[A-Za-z]/.test(t)) return s;
     if (Object.prototype.hasOwnProperty.call(EXACT, t)) return s.replace(t, EXACT[t]);
+    var err = /^Error: ([\s\S]+)$/.exec(t);
+    if (err) return s.replace(t, "错误：" + tr(err[1]));
     for (var i = 0; i < PATTERNS.length; i++) {
       if (PATTERNS[i][0].test(t)) return s.replace(t, t.replace(PATTERNS[i][0], PATTERNS[i][1]));
     }

@@ -44,8 +44,9 @@ def judged_app(tmp_path_factory, artifacts, video_cache):
     assign(admin, wid, "pingwei", db=path)
     db.close(path)
     proc, url = start_server(data, artifacts / "e2e-http-security.log")
-    yield {"url": url, "password": password}
-    stop_server(proc)
+    app = {"url": url, "password": password, "proc": proc, "data": data}
+    yield app
+    stop_server(app["proc"])
 
 
 def test_metrics_are_not_public(judged_app):
@@ -60,14 +61,14 @@ def test_first_request_sets_an_httponly_browser_cookie(judged_app):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_file_link_works_only_in_that_browser_and_stops_at_logout(browser, judged_app, artifacts):
-    url = judged_app["url"]
+def _reviewer_link(browser, url: str, password: str):
+    """Sign in as the reviewer, open the work; (page, URL of its video link)."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     page = ctx.new_page()
     page.set_default_timeout(60_000)
     page.goto(url + "/login")
     page.get_by_label("用户名").fill("pingwei")
-    page.get_by_label("密码").fill(judged_app["password"])
+    page.get_by_label("密码", exact=True).fill(password)
     page.get_by_role("button", name="登录").click()
     page.get_by_text(re.compile("当前用户")).wait_for()
     page.get_by_role("link", name="评审作品", exact=True).click()
@@ -75,7 +76,12 @@ def test_file_link_works_only_in_that_browser_and_stops_at_logout(browser, judge
     video.wait_for()
     src = video.get_attribute("src")
     assert "/api/files/" in src
-    link = src if src.startswith("http") else url + src
+    return page, (src if src.startswith("http") else url + src)
+
+
+def test_file_link_works_only_in_that_browser_and_stops_at_logout(browser, judged_app, artifacts):
+    page, link = _reviewer_link(browser, judged_app["url"], judged_app["password"])
+    ctx = page.context
 
     assert page.request.get(link, headers={"Range": "bytes=0-99"}).status == 206   # this browser
     assert _status(link) == 403                                                    # no cookie
@@ -88,3 +94,14 @@ def test_file_link_works_only_in_that_browser_and_stops_at_logout(browser, judge
     page.get_by_role("link", name="登录", exact=True).wait_for()
     assert page.request.get(link, headers={"Range": "bytes=0-99"}).status == 403
     ctx.close()
+
+
+def test_file_link_stops_at_a_server_restart(browser, judged_app, artifacts):
+    page, link = _reviewer_link(browser, judged_app["url"], judged_app["password"])
+    assert page.request.get(link, headers={"Range": "bytes=0-99"}).status == 206
+    stop_server(judged_app["proc"])
+    judged_app["proc"], judged_app["url"] = start_server(judged_app["data"], artifacts / "e2e-http-security-2.log")
+    moved = judged_app["url"] + "/api/files/" + link.rsplit("/api/files/", 1)[1]
+    cookie = next(c for c in page.context.cookies() if c["name"] == "rating_sid")
+    assert _status(moved, {"Cookie": f"rating_sid={cookie['value']}", "Range": "bytes=0-99"}) == 403
+    page.context.close()

@@ -183,7 +183,11 @@ def test_reviewer_pages_have_no_english(browser, site, artifacts):
         _check(page, f"评审作品（{label}）", found, artifacts / f"lang-reviewer-3-{label}.png")
     page.goto(site["url"] + "/admin_accounts")
     # The sign-in cookie is read back one rerun later: wait for the page as the reviewer sees it.
-    page.get_by_text(re.compile("您没有权限访问此页面")).wait_for()
+    try:
+        page.get_by_text(re.compile("您没有权限访问此页面")).wait_for()
+    except Exception:
+        page.screenshot(path=str(artifacts / "lang-reviewer-4-forbidden-failed.png"), full_page=True)
+        raise
     page.get_by_role("link", name="前往登录页").wait_for()
     _check(page, "评委打开管理页", found, artifacts / "lang-reviewer-4-forbidden.png")
     assert found == {}
