@@ -68,6 +68,8 @@ def _frames(page):
 
 def _idle(page):
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached")
+    # Widgets still loading their code show skeletons: scan (and photograph) the finished page.
+    page.wait_for_function("() => !document.querySelector(\"[data-testid='stSkeleton'], .stSkeleton\")")
     page.wait_for_timeout(400)
 
 
@@ -207,4 +209,8 @@ def test_admin_pages_have_no_english(browser, site, artifacts):
             tab.click()
             _idle(page)
             _check(page, f"{name}/{tab.inner_text()}", found)
+    _nav(page, "导入与初审")               # Streamlit's own file uploader
+    page.get_by_text("上传作品包", exact=True).click()
+    page.locator("[data-testid='stFileUploaderDropzone']").first.wait_for()
+    _check(page, "导入与初审/上传作品包", found, artifacts / "lang-admin-9-upload.png")
     assert found == {}
