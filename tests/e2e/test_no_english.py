@@ -205,10 +205,12 @@ def test_admin_pages_have_no_english(browser, site, artifacts):
     for i, name in enumerate(ADMIN_PAGES, 1):
         _nav(page, name)
         _check(page, name, found, artifacts / f"lang-admin-{i}-{name}.png")
-        for tab in page.get_by_role("tab").all()[1:]:
-            tab.click()
+        for label in [t.inner_text() for t in page.get_by_role("tab").all()][1:]:
+            # By name each time: a rerun may replace the tab elements between listing and clicking.
+            page.get_by_role("tab", name=label).evaluate("el => el.click()")
+            page.get_by_role("tab", name=label, selected=True).wait_for()
             _idle(page)
-            _check(page, f"{name}/{tab.inner_text()}", found)
+            _check(page, f"{name}/{label}", found)
     _nav(page, "导入与初审")               # Streamlit's own file uploader
     page.get_by_text("上传作品包", exact=True).click()
     page.locator("[data-testid='stFileUploaderDropzone']").first.wait_for()
