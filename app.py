@@ -14,9 +14,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 if get_script_run_ctx(suppress_warning=True) is None:
     from streamlit.runtime.pages_manager import PagesManager
 
-    from ui import startup
+    from ui import http_guard, session_route, startup
     from ui.review import media_route
-    from ui import session_route
     from ui.selfcheck import assets_route, check_api, mediainfo_route, upload_route
 
     startup.refuse_to_start_on_bad_data()
@@ -28,7 +27,8 @@ if get_script_run_ctx(suppress_warning=True) is None:
     PagesManager.uses_pages_directory = False
     judging = [] if startup.selfcheck_only() else [*media_route.routes(), *session_route.routes()]
     app = st.App(__file__, routes=[*judging, *upload_route.routes(), *check_api.routes(),
-                                   *mediainfo_route.routes(), *assets_route.routes()])
+                                   *mediainfo_route.routes(), *assets_route.routes()],
+                 middleware=http_guard.middleware())
 else:
     from ui import auth, startup
 
@@ -40,22 +40,30 @@ else:
         st.sidebar.markdown(f"评委、管理员请从 [{startup.JUDGE_PATH}]({startup.JUDGE_PATH}) 登录。")
         st.stop()
     actor = auth.bootstrap()
+    role = actor.role if actor is not None else None
+
+    def page(path: str, title: str, icon: str, *roles: str) -> st.Page:
+        # A page of another role stays routable but hidden: its own guard then says 请先登录 /
+        # 您没有权限访问此页面 and offers the login, instead of Streamlit's "Page not found".
+        return st.Page(path, title=title, icon=icon, visibility="visible" if role in roles else "hidden")
+
+    login = page("pages/login.py", "登录", ":material/login:", None)
+    review = [page("pages/review_tasks.py", "我的评审任务", ":material/assignment:", "reviewer"),
+              page("pages/review_work.py", "评审作品", ":material/rate_review:", "reviewer")]
+    organise = [page("pages/admin_import.py", "导入与初审", ":material/upload_file:", "admin"),
+                page("pages/admin_reviewers.py", "评委与分配", ":material/groups:", "admin"),
+                page("pages/admin_progress.py", "进度", ":material/timelapse:", "admin")]
+    results = [page("pages/admin_ranking.py", "排名", ":material/emoji_events:", "admin"),
+               page("pages/admin_charts.py", "统计图表", ":material/bar_chart:", "admin"),
+               page("pages/admin_audit.py", "审计记录", ":material/history:", "admin")]
+    system = [page("pages/admin_settings.py", "设置", ":material/settings:", "admin"),
+              page("pages/admin_accounts.py", "账号管理", ":material/manage_accounts:", "admin")]
     if actor is None:
-        pages = {"": [self_check, st.Page("pages/login.py", title="登录", icon=":material/login:")]}
+        pages = {"": [self_check, login, *review, *organise, *results, *system]}
     elif actor.role == "reviewer":
-        pages = {"公共": [self_check],
-                 "评审": [st.Page("pages/review_tasks.py", title="我的评审任务", icon=":material/assignment:"),
-                          st.Page("pages/review_work.py", title="评审作品", icon=":material/rate_review:")]}
+        pages = {"公共": [self_check, login, *organise, *results, *system], "评审": review}
     else:
-        pages = {"公共": [self_check],
-                 "组织": [st.Page("pages/admin_import.py", title="导入与初审", icon=":material/upload_file:"),
-                          st.Page("pages/admin_reviewers.py", title="评委与分配", icon=":material/groups:"),
-                          st.Page("pages/admin_progress.py", title="进度", icon=":material/timelapse:")],
-                 "结果": [st.Page("pages/admin_ranking.py", title="排名", icon=":material/emoji_events:"),
-                          st.Page("pages/admin_charts.py", title="统计图表", icon=":material/bar_chart:"),
-                          st.Page("pages/admin_audit.py", title="审计记录", icon=":material/history:")],
-                 "系统": [st.Page("pages/admin_settings.py", title="设置", icon=":material/settings:"),
-                          st.Page("pages/admin_accounts.py", title="账号管理", icon=":material/manage_accounts:")]}
+        pages = {"公共": [self_check, login, *review], "组织": organise, "结果": results, "系统": system}
     if actor is not None:
         with st.sidebar:
             st.caption(f"当前用户：{auth.display_name()}（{auth.ROLE_NAMES[actor.role]}）")

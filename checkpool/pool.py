@@ -18,6 +18,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import threading
+import time
 from pathlib import Path
 
 from checkpool import worker
@@ -82,6 +83,9 @@ class Ticket:
     def cancel(self) -> bool:
         """Withdraw a check still waiting (the teacher left); a running one finishes."""
         return self._pool.withdraw(self)
+
+
+SHUTDOWN_GRACE_S = 10
 
 
 class CheckPool:
@@ -191,7 +195,14 @@ class CheckPool:
         for t in waiting:
             t.future.cancel()
         if ex is not None:
-            ex.shutdown(wait=True, cancel_futures=True)
+            # Bounded: a pool process stuck in a check (or a test's held slot) must not hang the caller.
+            procs = list((getattr(ex, "_processes", None) or {}).values())
+            ex.shutdown(wait=False, cancel_futures=True)
+            deadline = time.monotonic() + SHUTDOWN_GRACE_S
+            for proc in procs:
+                proc.join(max(0.0, deadline - time.monotonic()))
+                if proc.is_alive():
+                    proc.kill()
 
 
 _POOL: CheckPool | None = None

@@ -30,7 +30,7 @@ _VIDEO_SPEC_KEYS = {
 _PROJECT_REQUIRED = {"name": str, "group": str, "submission": str, "max_authors": int,
                      "stages": list, "items": list}
 _PROJECT_OPTIONAL = {"folder": str, "subtypes": dict, "max_total_bytes": int, "max_total_level": str,
-                     "one_per_first_author": bool}
+                     "one_per_first_author": bool, "form": str, "form_fields": list}
 _ITEM_REQUIRED = {"key": str, "name": str, "accepts": list, "format_text": str, "keywords": list,
                   "required": bool}
 _ITEM_OPTIONAL = {"multiple": bool, "rest": bool, "no_archive": bool, "video": dict, "doc": dict,
@@ -138,6 +138,10 @@ def validate_rules(data: Any, path: str | Path) -> None:
             if v.mapping(sub, proj.line_of("subtypes"), f"{where}.subtypes.{sk}", {"name": str, "recusal": str}):
                 if sub.get("recusal") not in ("school", "district"):
                     v.error(sub.line, f"{where}.subtypes.{sk}", "recusal 只能是 school 或 district")
+        fields = proj.get("form_fields")
+        if isinstance(fields, list) and (not fields or not all(isinstance(f, str) and f for f in fields)
+                                         or len(set(fields)) != len(fields)):
+            v.error(proj.line_of("form_fields"), where, "form_fields 应为不重复的登记表栏目名称列表")
         items = proj.get("items")
         if isinstance(items, list):
             _validate_items(v, items, where, groups)

@@ -1,6 +1,7 @@
 """导入与初审 — import a folder of packages (server path or upload), then review the 初审 results."""
 import streamlit as st
 
+from ui.admin.anonymity import anonymity_panel
 from ui.admin.duplicates import duplicates_panel
 from ui.admin.importing import import_form, work_findings, works_table
 from ui.auth import require_role
@@ -19,4 +20,5 @@ with safely("读取一稿多投候选"):
 st.subheader("初审结果")
 with safely("读取作品列表"):
     shown = works_table(actor)
+    anonymity_panel(actor, shown)
     work_findings(actor, shown)

@@ -5,6 +5,7 @@ import logging
 
 import streamlit as st
 
+from ui.selfcheck import persist
 from ui.selfcheck.dropzone import dropzone
 from ui.selfcheck.forms import form_helper
 from ui.selfcheck.picker import pick_project, show_requirements
@@ -26,9 +27,11 @@ except Exception:           # a broken rules file must not show a traceback to t
     st.error("检查规则加载失败，暂时无法自查，请联系管理员。")
     st.stop()
 
+persist.restore(RESULT_KEY)         # a reload in the same browser keeps the uploads and the result
 tab_check, tab_form = st.tabs(["文件自查", "登记表填写助手"])
 
 with tab_check:
+    persist.restored_note()
     result = st.session_state.get(RESULT_KEY)
     if not result or "report" not in result:
         with st.container(border=True):
@@ -36,12 +39,14 @@ with tab_check:
             show_requirements(project)
     token = upload_token()
     if token:                   # the server streams uploads to disk (ui/selfcheck/upload_route.py)
+        persist.remember_token(token)
         dropzone(token)
         live_checklist(token, project)     # ticks the checklist as each upload finishes
         if st.button("开始检查", type="primary", key="sc_run"):
             with st.spinner("正在检查，请稍候……"):
                 checked = check_streamed(token, project, subtype)
             if checked:
+                persist.remember_result(st.session_state.get(RESULT_KEY))
                 st.rerun()
     else:                       # AppTest, or app.py without the upload route: Streamlit's uploader
         uploads = upload_widgets()
@@ -50,6 +55,7 @@ with tab_check:
         if st.button("开始检查", type="primary", disabled=not uploads, key="sc_run"):
             with st.spinner("正在检查，请稍候……"):
                 run_check(uploads, project, subtype)
+            persist.remember_result(st.session_state.get(RESULT_KEY))
             st.rerun()
     if result:
         if "error" in result:

@@ -44,6 +44,7 @@ Admin (role 'admin'):
     ranking.preview_ranking(actor, method) -> DataFrame  (as rank_works, another aggregation; not saved)
     export.export_workbook(actor, path) -> path   (公示名单, 未排名作品, 全部评分, one per reviewer, 初审未通过)
     simulate.simulate_scores(actor, *, seed=0) -> int
+    blind_copy.check_identity(actor, work_id) -> [zh]  ; blind_copy.known_identity_risks(actor, ids)
 
 Reviewer (role 'reviewer'):
     selectors.reviewer_queue(actor) -> [blind dict + review_status ('todo'|'draft'|'submitted'), total, veto,
@@ -54,6 +55,10 @@ Reviewer (role 'reviewer'):
         absolute stored path (or archive path + member); admins may also pass a stored path
     blind_files.blind_findings(actor, work_id) -> [{rule, level, message, path}]  初审 findings, blinded
     blind_files.blind_redactor(actor, work_id) -> fn(text) masking author/school/folder names
+    blind_copy.viewer_file(actor, work_id, blind_name) -> {path, kind, name, downloadable, text, risks,
+        withheld, blinded}  the file as the actor may see it (reviewers: a blinded copy)
+    file_links.issue(actor, work_id, blind_name, path, mime, browser_secret=...) -> token ;
+        file_links.resolve(token, browser_secret) -> Link  (PermissionDenied once it may not be served)
         (these three: admin, or the assigned reviewer without 回避 conflict; else PermissionDenied)
     selectors.get_review(actor, work_id) -> dict | None
     reviews.save_review(actor, work_id, scores={criterion: points}, *, comment=None, internal_note=None,

@@ -44,10 +44,9 @@ def secrets(work: dict) -> list[str]:
 
 
 def redact(text: str, names: list[str]) -> str:
-    for s in names:
-        if s and len(s) >= 2:
-            text = text.replace(s, MASK)
-    return text
+    """Mask the names however they were typed ("王 伟", full-width letters): scoring.names."""
+    from scoring.names import mask
+    return mask(text, names)
 
 
 def blind_files(work: dict, files: list[dict]) -> list[dict]:

@@ -10,6 +10,8 @@ import argparse
 import json
 import sys
 
+import duckdb
+
 from scoring import db as _db
 from scoring.errors import ScoringError
 from scoring.permissions import CLI_ADMIN
@@ -146,6 +148,11 @@ def main(argv=None) -> int:
         return 2
     except Exception as exc:
         from checks.errors import RulesError
+        from scoring.db_errors import explain
+        why = explain(exc, _db.resolve()) if isinstance(exc, (duckdb.Error, OSError)) else None
+        if why:
+            print(f"错误：{why}", file=sys.stderr)
+            return 2
         if isinstance(exc, (RulesError, OSError)):
             print(f"错误：{exc}", file=sys.stderr)
             return 2

@@ -30,6 +30,7 @@ _TOKEN_KEY = "_auth_token"     # username:expiry of this session's sign-in cooki
 LANDING = "_auth_landing"      # set at sign-in: the router opens the role's first page once
 EXPIRED = "_auth_expired"      # set when the session timed out: the router says so once
 HOME = "pages/self_check.py"   # default page of every menu (the anonymous self-check)
+LOGIN = "pages/login.py"
 LOGIN_FIELDS = {"Form name": "评委 / 管理员登录", "Username": "用户名", "Password": "密码",
                 "Login": "登录", "Captcha": "验证码"}
 
@@ -153,12 +154,22 @@ def require_role(*roles: str) -> Actor:
     actor = current_actor()
     if actor is None:
         st.warning("请先登录后再访问此页面。")
+        _offer_login("前往登录")
         st.stop()
     if actor.role not in roles:
         need = "、".join(ROLE_NAMES.get(r, r) for r in roles)
         st.error(f"您没有权限访问此页面（需要{need}账号）。")
+        st.caption("如需使用其他账号，请先点击左侧“退出登录”，再重新登录。")
+        _offer_login("前往登录页")
         st.stop()
     return actor
+
+
+def _offer_login(label: str) -> None:
+    try:
+        st.page_link(LOGIN, label=label, icon=":material/login:")
+    except Exception:          # the page run on its own (no router): a plain link
+        st.markdown(f"[{label}](./login)")
 
 
 def _address() -> str | None:

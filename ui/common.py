@@ -67,7 +67,9 @@ def describe(exc: BaseException, action: str) -> str:
     if isinstance(exc, Unreadable):
         return f"{action}失败：{exc.message}"
     if db_errors and isinstance(exc, db_errors):
-        return f"{action}失败：数据库文件被其他程序占用或无法打开，请稍后重试或联系管理员。"
+        from scoring.db_errors import explain
+        why = explain(exc, db_path(), cli=False)
+        return f"{action}失败：{why or '数据库文件无法打开，请稍后重试或联系管理员查看服务器日志。'}"
     # No server paths in these messages: reviewers see them, and stored paths carry author names.
     if isinstance(exc, FileNotFoundError):
         return f"{action}失败：找不到文件（可能已被移动或删除），请联系管理员。"

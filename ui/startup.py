@@ -40,8 +40,34 @@ def refuse_to_start_on_bad_data() -> None:
         raise SystemExit(2)
 
 
+_WRITABLE: dict[str, tuple[float, bool]] = {}
+
+
+def data_dir_writable() -> bool:
+    """Checked by really creating a file (root ignores permission bits), at most every 30 s."""
+    import time
+    from accounts import data_dir
+    from scoring.db_errors import writable
+    root = str(data_dir())
+    seen = _WRITABLE.get(root)
+    if seen is None or time.monotonic() - seen[0] > 30:
+        seen = _WRITABLE[root] = (time.monotonic(), writable(root))
+    return seen[1]
+
+
+def warn_read_only_data() -> None:
+    """Every page names a read-only data folder as the cause, instead of a traceback or a
+    database said to be "occupied"."""
+    import streamlit as st
+    from accounts import data_dir
+    from scoring.db_errors import read_only_message
+    if not data_dir_writable():
+        st.error(read_only_message(data_dir()), icon="⚠️")
+
+
 def stop_page_on_bad_data() -> None:
     import streamlit as st
+    warn_read_only_data()
     errors = data_file_errors()
     if errors:
         st.error("系统配置文件有误，暂时无法使用。请管理员修正以下问题：")

@@ -162,6 +162,15 @@ def _first(facts: dict, key: str) -> dict:
     return v[0] if isinstance(v, list) and v and isinstance(v[0], dict) else {}
 
 
+# Presentation only: MediaInfo's words for the scan type and frame-rate mode, as a teacher reads them.
+SCAN_NAMES = {"progressive": "逐行", "interlaced": "隔行", "mbaff": "隔行", "paff": "隔行", "mixed": "逐行与隔行混合"}
+FPS_MODES = {"cfr": "恒定帧率", "vfr": "可变帧率"}
+
+
+def scan_name(value) -> str:
+    return SCAN_NAMES.get(str(value or "").strip().lower(), str(value)) if value else "—"
+
+
 def video_rows(report: Report, display: Display = _same) -> list[dict[str, str]]:
     """Key facts of each video, as the engine measured them (columns in Chinese)."""
     rows = []
@@ -179,9 +188,10 @@ def video_rows(report: Report, display: Display = _same) -> list[dict[str, str]]
             "时长": _fmt_duration(facts.get("duration_s")),
             "视频编码": str(v.get("codec") or v.get("format") or "—"),
             "分辨率": f"{v.get('width', '?')}×{v.get('height', '?')}",
-            "帧率": (f"{float(fps):g} 帧/秒" if _is_num(fps) else "—") + (f"（{mode}）" if mode else ""),
+            "帧率": (f"{float(fps):g} 帧/秒" if _is_num(fps) else "—")
+                    + (f"（{FPS_MODES.get(str(mode).lower(), mode)}）" if mode else ""),
             "视频码率": _fmt_rate(v.get("bit_rate")),
-            "扫描": str(v.get("scan_type") or "—"),
+            "扫描": scan_name(v.get("scan_type")),
             "音频": (str(a.get("codec") or a.get("format") or "—") if a else "无音轨"),
             "采样率": (f"{int(a['sample_rate']) / 1000:g} kHz" if _is_num(a.get("sample_rate")) else "—"),
             "音频码率": _fmt_rate(a.get("bit_rate")) if a else "—",

@@ -63,3 +63,9 @@ def test_a_bad_level_and_a_yaml_syntax_error_are_reported(tmp_path):
     p2.write_text("projects: [unclosed\n", encoding="utf-8")
     with pytest.raises(RulesError, match="第 2 行：YAML 语法错误"):
         load_rules(p2)
+
+
+def test_a_repeated_form_field_of_a_project_is_reported_with_its_line(tmp_path):
+    p, line = _broken_copy(tmp_path, "    form_fields: [作品特点, 安装运行说明]\n", "    form_fields: [作品特点, 作品特点]\n")
+    with pytest.raises(RulesError, match=f"第 {line} 行.*form_fields 应为不重复的登记表栏目名称列表"):
+        load_rules(p)

@@ -50,8 +50,9 @@ def test_form_helper_flags_book_marks_and_a_301_char_field():
     at.text_input(key="sc_title").input("《探秘二十四节气》").run()
     errors = [e.value for e in at.error]
     assert any("书名号" in e and "探秘二十四节气" in e for e in errors)
-    at.text_area(key="sc_field_0").input("字" * 301).run()
-    at.text_area(key="sc_field_1").input("字" * 300).run()
+    at.selectbox(key="sc_project").set_value("afterschool").run()
+    at.text_area(key="sc_field_afterschool_0").input("字" * 301).run()
+    at.text_area(key="sc_field_afterschool_1").input("字" * 300).run()
     captions = [c.value for c in at.caption]
     assert ":red[:material/cancel:] 作品特点：301 / 300 字" in captions
     assert ":green[:material/check_circle:] 安装运行说明：300 / 300 字" in captions

@@ -120,11 +120,14 @@ def works_table(actor: Actor) -> list[dict]:
              and (pre == "全部" or w["precheck_status"] == pre)
              and (flag == "全部" or (flag == "已排除" and w["excluded"]) or (flag == "有资格问题" and w["eligibility"]))]
     st.caption(f"显示 {len(shown)} / {len(works)} 件")
+    from ui.admin.anonymity import risk_labels
+    anon = risk_labels(actor, [w["id"] for w in shown])
     st.dataframe([{"编号": w["id"], "项目": contest.project_name(w["project"]), "学段": w["stage"] or "—",
                    "学校": w["school"] or "—", "作者": "、".join(w["authors"] or []) or "—", "作品名称": w["title"],
                    "初审": PRECHECK_NAMES.get(w["precheck_status"], w["precheck_status"]),
                    "资格问题": "；".join(e.get("message", "") for e in w["eligibility"]) or "—",
-                   "排除": "是" if w["excluded"] else "—", "已分配": w["n_assigned"], "已提交": w["n_submitted"]}
+                   "排除": "是" if w["excluded"] else "—", "匿名检查": anon[w["id"]],
+                   "已分配": w["n_assigned"], "已提交": w["n_submitted"]}
                   for w in shown], hide_index=True, width="stretch")
     return shown
 

@@ -5,29 +5,29 @@ file into RAM (a 500 MB lesson video costs 500 MB per distinct file). Instead ap
 extra Starlette route (via `st.App(..., routes=...)`); Starlette's FileResponse streams 64 KiB
 chunks and answers Range requests with 206, so the player seeks without downloading everything.
 
-URLs carry an encrypted, authenticated, expiring token (Fernet) holding the path and MIME type:
-only a page that already checked the viewer's rights can mint one, and the URL reveals no file or
-folder name (blind review). The key is derived from the cookie key in the data dir's auth.yaml,
-so it is stable across module reloads and processes.
+URLs carry a random token from scoring.file_links: the link works only in the browser that got it
+(its HttpOnly `rating_sid` cookie, ui/http_guard.py), only while the user is signed in, enabled
+and still allowed to see that file (checked in scoring on every request), and only for a short
+while unless used. The URL reveals no file or folder name (blind review).
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
-import mimetypes
 import os
+from dataclasses import dataclass
 from urllib.parse import quote
-from functools import lru_cache
-from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
-
-from accounts import AccountStore, data_dir
+from scoring.permissions import Actor
 
 ROUTE = "/api/files/{token}"
-TOKEN_TTL_S = 12 * 3600
 _MOUNTED_ENV = "RATING_MEDIA_ROUTE"     # process-wide flag: survives Streamlit's module reloads
+
+
+@dataclass(frozen=True)
+class LinkFor:
+    """Whose link and for which file of which work: checked again on every request."""
+    actor: Actor
+    work_id: int
+    blind_name: str
 
 
 def _base() -> str:
@@ -39,28 +39,31 @@ def _base() -> str:
     return f"/{base}" if base else ""
 
 
-@lru_cache(maxsize=8)
-def _fernet_for(secret: str) -> Fernet:
-    digest = hashlib.sha256(b"rating-media-v1:" + secret.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
-
-
-def _fernet() -> Fernet:
-    return _fernet_for(AccountStore(data_dir()).cookie()["key"])
-
-
 def is_mounted() -> bool:
     """True in a server started by `streamlit run app.py` (False under AppTest)."""
     return os.environ.get(_MOUNTED_ENV) == "1"
 
 
-def file_url(path: str | os.PathLike, mime: str | None = None, download_name: str | None = None) -> str:
-    """A URL the browser can fetch (with Range) for `path`; valid for TOKEN_TTL_S. With
-    `download_name` the browser saves it under that (blind) name instead of showing it."""
-    p = str(Path(path).resolve())
-    mime = mime or mimetypes.guess_type(p)[0] or "application/octet-stream"
-    ref = {"p": p, "m": mime, **({"d": download_name} if download_name else {})}
-    token = _fernet().encrypt(json.dumps(ref, ensure_ascii=False).encode()).decode()
+def browser_secret() -> str | None:
+    try:
+        import streamlit as st
+        from ui.http_guard import BROWSER_COOKIE
+        secret = st.context.cookies.get(BROWSER_COOKIE)
+    except Exception:
+        return None
+    return secret if isinstance(secret, str) and secret else None
+
+
+def file_url(link: LinkFor, path: str | os.PathLike, mime: str, download_name: str | None = None,
+             *, secret: str | None = None) -> str | None:
+    """A URL this browser can fetch (with Range) for `path`; None without the browser cookie.
+    With `download_name` the browser saves it under that (blind) name instead of showing it."""
+    from scoring.file_links import issue
+    secret = secret or browser_secret()
+    if not secret:
+        return None
+    token = issue(link.actor, link.work_id, link.blind_name, str(path), mime,
+                  browser_secret=secret, download_name=download_name)
     return f"{_base()}/api/files/{token}"
 
 
@@ -80,28 +83,41 @@ def absolute_url(relative: str) -> str:
 
 def routes() -> list:
     """Starlette routes for st.App (imported only in the server process)."""
-    from starlette.exceptions import HTTPException
-    from starlette.responses import FileResponse
+    from pathlib import Path
+
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import FileResponse, PlainTextResponse
     from starlette.routing import Route
+
+    from scoring.errors import ScoringError
+    from ui.http_guard import browser_cookie
 
     os.environ[_MOUNTED_ENV] = "1"
 
+    def check(token: str, secret: str | None):
+        from scoring.file_links import resolve
+        from ui.common import use_data_dir
+        use_data_dir()
+        return resolve(token, secret)
+
     async def serve(request):
+        secret = browser_cookie(request.scope.get("headers", []))
         try:
-            raw = _fernet().decrypt(request.path_params["token"].encode(), ttl=TOKEN_TTL_S)
-            ref = json.loads(raw)
-        except (InvalidToken, ValueError, KeyError, Exception):
-            raise HTTPException(status_code=404, detail="链接无效或已过期，请刷新页面。")
-        path = Path(ref["p"])
+            link = await run_in_threadpool(check, request.path_params["token"], secret)
+        except ScoringError as exc:
+            return PlainTextResponse(str(exc), status_code=403)
+        except Exception:
+            return PlainTextResponse("文件暂时无法读取，请刷新页面重试。", status_code=503)
+        path = Path(link.path)
         if not path.is_file():
-            raise HTTPException(status_code=404, detail="文件不存在。")
-        response = FileResponse(path, media_type=ref.get("m") or "application/octet-stream",
+            return PlainTextResponse("文件不存在。", status_code=404)
+        response = FileResponse(path, media_type=link.mime or "application/octet-stream",
                                 content_disposition_type="inline")
         # Never the stored name: it may carry the author's folder name (blind review).
-        name = ref.get("d")
+        name = link.download_name
         response.headers["content-disposition"] = (
             f"attachment; filename=\"download\"; filename*=UTF-8''{quote(name)}" if name else "inline")
-        response.headers["cache-control"] = "private, max-age=3600"
+        response.headers["cache-control"] = "private, no-store"
         response.headers["x-content-type-options"] = "nosniff"
         return response
 

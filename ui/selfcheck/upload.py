@@ -64,10 +64,12 @@ def _progress_cb(bar):
 
 
 def _spool_base():
-    """Spool under the app's data dir (real disk), else the system temp dir."""
+    """Spool under the app's data dir (real disk), else (read-only data dir) the system temp dir."""
     try:
         from accounts.store import data_dir
-        return data_dir() / "uploads" / "selfcheck"
+        from scoring.db_errors import writable
+        base = data_dir() / "uploads" / "selfcheck"
+        return base if writable(base) else None
     except Exception:
         return None
 
@@ -122,7 +124,12 @@ def _failed() -> None:
 
 def run_check(uploads: list, project: str | None, subtype: str | None) -> None:
     """Fallback path (st.file_uploader): spool, check, store the result in session state; never raises."""
-    root = new_spool_dir(_spool_base())
+    try:
+        root = new_spool_dir(_spool_base())
+    except OSError as exc:
+        log.error("no folder to receive uploads: %s", exc)
+        st.session_state[RESULT_KEY] = {"error": f"服务器没有可写入的临时文件夹（{exc.strerror}），无法接收文件。请联系管理员。"}
+        return
     names = sorted({(up.name.replace("\\", "/").split("/") or [up.name])[0] for up in uploads})
     bar = st.progress(0.0, text="正在接收文件……")
     t0 = time.monotonic()
