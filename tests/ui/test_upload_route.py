@@ -97,8 +97,17 @@ def test_unknown_forged_expired_and_used_tokens_are_refused(server):
     assert not (upload_route.base_dir() / f"up-{forged}").exists()
 
 
-def test_file_cap_by_declared_length_and_while_streaming(server, monkeypatch):
-    monkeypatch.setattr(upload_route, "max_file_bytes", lambda: 2 * 1024 * 1024)
+@pytest.fixture
+def cap_2mib():
+    """Streamlit's real option, not a patched cap function: the route must read it in MiB."""
+    from streamlit import config
+    old = config.get_option("server.maxUploadSize")
+    config.set_option("server.maxUploadSize", 2)
+    yield
+    config.set_option("server.maxUploadSize", old)
+
+
+def test_file_cap_by_declared_length_and_while_streaming(server, cap_2mib):
     token = upload_route.mint()
     status, body = _put(server, token, "big.mp4", b"\0" * (2 * 1024 * 1024 + 1))
     assert status == 413 and body["error"] == "单个文件不能超过 2 MB。"
