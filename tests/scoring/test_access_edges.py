@@ -84,14 +84,17 @@ SAME_SCHOOL = [
 ]
 
 
-@pytest.mark.parametrize("reviewer_school,work_school", SAME_SCHOOL)
+@pytest.mark.parametrize("reviewer_school,work_school", SAME_SCHOOL,
+                         ids=["fullwidth-reviewer", "fullwidth-work", "space", "ideographic-space", "case",
+                              "fullwidth-digit", "spaced-out"])
 def test_same_school_written_differently_is_a_conflict(reviewer_school, work_school):
     assert conflict({"school": reviewer_school}, {"school": work_school, "project": "fusion_case"}) == "同校回避"
 
 
 @pytest.mark.parametrize("reviewer_school,work_school", [("XX市第一实验小学", "XX市第二实验小学"),
                                                          ("", ""), ("", "XX市第一实验小学"),
-                                                         ("   ", "XX市第一实验小学")])
+                                                         ("   ", "XX市第一实验小学")],
+                         ids=["other-school", "both-empty", "reviewer-empty", "reviewer-blank"])
 def test_different_or_empty_schools_are_no_conflict(reviewer_school, work_school):
     assert conflict({"school": reviewer_school}, {"school": work_school, "project": "fusion_case"}) is None
 
