@@ -5,6 +5,7 @@ each CJK character is one 字 on its own; a run of Latin letters is one word how
 """
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,3 +48,22 @@ def test_never_more_words_than_visible_characters(text):
 @given(TEXT)
 def test_surrounding_spaces_change_nothing(text):
     assert word_count("  " + text + "\n\u3000") == word_count(text)
+
+
+# Ambiguous-width marks (“ ” … —) count 1 when the nearest non-space character on either side is
+# CJK, looking past other such marks and zero-width characters; beside Latin they join its word.
+@pytest.mark.parametrize("text,words", [
+    ("教学“abc", 4),            # left neighbour CJK: the mark is its own 字
+    ("a“教", 3),                # left Latin, right CJK: still its own 字
+    ("abc“def", 1),             # Latin both sides: part of the word
+    ("教学……abc", 5),           # the second … looks left past the first one
+    ("abc……教", 4),             # and right past it
+    ("教\u200b“abc", 3),        # zero-width characters are looked through, to the left
+    ("abc“\u200b教", 3),        # and to the right
+    ("教 “abc", 2),             # a space ends the look: “abc is one word
+    ("教 “…教", 4),             # a space on the left, CJK past the next mark on the right
+], ids=["left-cjk", "left-latin-right-cjk", "latin-both", "run-of-marks-left", "run-of-marks-right",
+        "zero-width-left", "zero-width-right", "space-stops",
+        "space-left-cjk-right"])
+def test_ambiguous_marks_follow_their_nearest_neighbour(text, words):
+    assert word_count(text) == words
