@@ -6,6 +6,7 @@ backslash as it is, so the reader must treat it as a separator itself).
 """
 from __future__ import annotations
 
+import posixpath
 import re
 import struct
 import zipfile
@@ -16,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checks.archives import open_archive
-from checks.archives.base import path_escapes
+from checks.archives.base import decode_name, link_escapes, normalize_path, path_escapes
 from checks.errors import Unreadable
 from tests.conftest import FIXTURES
 
@@ -72,6 +73,68 @@ def test_named_windows_forms_escape(name):
 @pytest.mark.parametrize("name", ["..a\\b", "a..\\b", "作品\\...\\说明.docx", "a\\b\\c.mp4", "a.\\b"])
 def test_dots_inside_a_part_are_not_traversal(name):
     assert not path_escapes(name)
+
+
+# --- link targets: relative to the link's own folder -----------------------------------------------
+
+LINK_PART = st.sampled_from(["..", ".", "", "b", "c", "作品"])
+
+
+@st.composite
+def link_cases(draw) -> tuple[str, str]:
+    folders = draw(st.lists(st.sampled_from(["a", "b", "资源"]), max_size=3))
+    member = "/".join([*folders, "link"])
+    parts = draw(st.lists(LINK_PART, min_size=1, max_size=6))
+    target = parts[0] + "".join(draw(SEPARATORS) + p for p in parts[1:])
+    return member, target
+
+
+@given(link_cases())
+def test_link_escapes_exactly_when_its_resolved_target_leaves_the_archive(case):
+    member, target = case
+    t = target.replace("\\", "/")
+    if t.startswith("/"):
+        want = True
+    else:                                # the oracle: POSIX path arithmetic, not the code under test
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(member), t))
+        want = resolved == ".." or resolved.startswith("../")
+    assert link_escapes(member, target) is want
+
+
+@pytest.mark.parametrize("member,target,want", [
+    ("a/link", "../x", False), ("a/link", "../../x", True), ("link", "../x", True),
+    ("a/b/link", "../../x", False), ("a/b/link", "../../../x", True),
+    ("a/link", "b/../../x", False), ("a/link", "b/../../../x", True), ("a/link", "./../x", False),
+    ("a/link", "..\\..\\x", True), ("a/link", "/etc/passwd", True), ("a/link", "C:\\x", True),
+    ("a/link", "c:x", True), ("a/link", "", False), ("link", "x", False),
+], ids=lambda v: v if isinstance(v, str) and v else None)
+def test_named_link_targets(member, target, want):
+    assert link_escapes(member, target) is want
+
+
+# --- names as the readers store them -----------------------------------------------------------------
+
+@pytest.mark.parametrize("raw,want", [
+    ("a\\b\\c.mp4", "a/b/c.mp4"), ("./a/b/", "a/b"), ("././a", "a"), ("a/./b", "a/./b"),
+    ("作品\\说明.docx", "作品/说明.docx"), ("e\u0301.txt", "\u00e9.txt"),      # NFC: e + accent = é
+], ids=["backslashes", "dot-slash-and-trailing", "repeated-dot-slash", "inner-dot-kept", "chinese",
+        "nfc"])
+def test_normalize_path(raw, want):
+    assert normalize_path(raw) == want
+
+
+NAME = "小学某某学校张三/说明.docx"
+
+
+@pytest.mark.parametrize("raw,flag,want", [
+    (NAME.encode("utf-8"), True, (NAME, "utf-8")),
+    (NAME.encode("utf-8"), False, (NAME, "utf-8")),           # macOS: UTF-8 without the flag
+    (NAME.encode("gbk"), False, (NAME, "gb18030")),           # Chinese Windows
+    (NAME.encode("gbk"), True, (NAME, "gb18030")),            # a false flag does not win
+    (b"\x81\x30\xff\xfe.txt", False, ("\u00fc0\u00a0\u25a0.txt", "cp437")),   # neither: cp437 never fails
+], ids=["utf8-flagged", "utf8-unflagged", "gbk", "gbk-false-flag", "cp437"])
+def test_decode_name(raw, flag, want):
+    assert decode_name(raw, flag) == want
 
 
 # --- a real ZIP ------------------------------------------------------------------------------------
