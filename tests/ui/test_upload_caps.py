@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import threading
 import time
 import tomllib
@@ -16,7 +17,7 @@ import yaml
 from streamlit import config
 
 from tests.conftest import REPO
-from tests.e2e.conftest import free_port, start_server, stop_server
+from tests.e2e.conftest import start_server, stop_server
 from ui.selfcheck import upload_route
 
 MIB = 1024 * 1024
@@ -69,14 +70,16 @@ def route_server(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RATING_DATA_DIR", str(data))
         mp.setenv("RATING_UPLOAD_ROUTE", "0")
-        port = free_port()
-        srv = uvicorn.Server(uvicorn.Config(Starlette(routes=upload_route.routes()), host="127.0.0.1",
-                                            port=port, log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=srv.run, daemon=True)
+        sock = socket.create_server(("127.0.0.1", 0))     # bound here: no race for the port
+        srv = uvicorn.Server(uvicorn.Config(Starlette(routes=upload_route.routes()), log_level="warning",
+                                            lifespan="off"))
+        thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
+        deadline = time.monotonic() + 30
         while not srv.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the upload route server did not start"
             time.sleep(0.05)
-        yield ("127.0.0.1", port)
+        yield sock.getsockname()
         srv.should_exit = True
         thread.join(10)
 

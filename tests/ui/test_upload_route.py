@@ -16,12 +16,6 @@ import pytest
 from ui.selfcheck import upload_route
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """One uvicorn server running just these routes, data dir in a temp folder."""
@@ -32,14 +26,16 @@ def server(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RATING_DATA_DIR", str(data))
         mp.setenv("RATING_UPLOAD_ROUTE", "0")        # restored after the module: AppTests stay unmounted
-        port = _free_port()
-        srv = uvicorn.Server(uvicorn.Config(Starlette(routes=upload_route.routes()), host="127.0.0.1",
-                                            port=port, log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=srv.run, daemon=True)
+        sock = socket.create_server(("127.0.0.1", 0))     # bound here: no race for the port
+        srv = uvicorn.Server(uvicorn.Config(Starlette(routes=upload_route.routes()), log_level="warning",
+                                            lifespan="off"))
+        thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
+        deadline = time.monotonic() + 30
         while not srv.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the upload route server did not start"
             time.sleep(0.05)
-        yield ("127.0.0.1", port)
+        yield sock.getsockname()
         srv.should_exit = True
         thread.join(10)
 
