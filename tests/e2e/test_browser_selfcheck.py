@@ -49,7 +49,8 @@ def _screenshot(page, path):
     """Streamlit scrolls inside its own container: grow the viewport to capture the whole report."""
     height = page.evaluate("() => Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
     page.set_viewport_size({"width": 1280, "height": min(int(height) + 100, 12000)})
-    page.wait_for_timeout(300)
+    # two animation frames: the browser has laid out and painted at the new size
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     page.screenshot(path=str(path), full_page=True)
 
 
