@@ -16,6 +16,7 @@ def _open(page, url):
     page.goto(url)
     page.get_by_role("heading", name="作品自检").wait_for()
     page.get_by_role("combobox", name="项目类型").wait_for()
+    page.locator(".st-key-sc_run button").wait_for()      # the page's last widget: the first run is done
 
 
 def _choose_project(page, label: str):
