@@ -141,3 +141,8 @@ def test_undecodable_names_make_it_a_warning():
 def test_samples_name_at_most_three(n):
     [f] = judged(*(file(f"f{i}", unsafe="path") for i in range(n))).findings
     assert f.message.count("“f") == min(n, 3)
+
+
+def test_encoding_sample_names_at_most_three():
+    [f] = judged(*(file(f"作品/{i}.txt", encoding="gb18030") for i in range(4))).findings
+    assert f.message.startswith("压缩包中 4 个文件名") and f.message.count("“作品/") == 3

@@ -101,6 +101,7 @@ def test_an_encrypted_archive_says_which_member_and_how_to_fix_it(tmp_path):
 
 
 @pytest.mark.parametrize("n,text", [(0, "0 字节"), (1023, "1023 字节"), (1024, "1.0 KB"),
-                                    (1536, "1.5 KB"), (1024**2, "1.0 MB"), (5 * 1024**3, "5.0 GB")])
+                                    (1536, "1.5 KB"), (1024**2, "1.0 MB"), (1024**3 - 1, "1024.0 MB"),
+                                    (1024**3, "1.0 GB"), (5 * 1024**3, "5.0 GB")])
 def test_fmt_size_units(n, text):
     assert fmt_size(n) == text

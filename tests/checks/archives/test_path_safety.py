@@ -117,8 +117,9 @@ def test_named_link_targets(member, target, want):
 @pytest.mark.parametrize("raw,want", [
     ("a\\b\\c.mp4", "a/b/c.mp4"), ("./a/b/", "a/b"), ("././a", "a"), ("a/./b", "a/./b"),
     ("作品\\说明.docx", "作品/说明.docx"), ("e\u0301.txt", "\u00e9.txt"),      # NFC: e + accent = é
+    ("a/XX/", "a/XX"),
 ], ids=["backslashes", "dot-slash-and-trailing", "repeated-dot-slash", "inner-dot-kept", "chinese",
-        "nfc"])
+        "nfc", "only-slashes-stripped"])
 def test_normalize_path(raw, want):
     assert normalize_path(raw) == want
 
