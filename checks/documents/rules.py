@@ -34,6 +34,8 @@ _WHAT_IT_IS = {
 SAVE_AS_DOCX = "用 Word 或 WPS 打开后 另存为 .docx（文件类型选“Word 文档(*.docx)”）"
 
 
+PDF_LENGTH_TOLERANCE = 0.03     # a PDF up to 3 % over the limit: warning (extraction is an estimate)
+
 def judge_document(facts: dict[str, Any], kind: str, item_spec: dict[str, Any], path: str | None,
                    kind_groups: dict[str, Iterable[str]] | None = None,
                    catalogue: dict[str, Any] | None = None) -> list[Finding]:
@@ -190,7 +192,10 @@ def _judge_length(doc, facts, kind, path, key, name) -> list[Finding]:
         return []
     over = count - limit
     # Inspectors already leave out what Word does not count (running headers, footers, page numbers).
+    # A PDF's count is still read back from laid-out pages (columns, text drawn as outlines, split
+    # words), so just over the limit it is a warning for a person to confirm, not a disqualification.
     note = "（PDF 按页面文字统计，已去掉页眉、页脚和页码）" if kind == "pdf" else ""
-    return [Finding("doc.length", ERROR, f"“{name}”超出字数限制：{count} 字，要求 {limit} 字以内{note}。",
+    level = WARNING if kind == "pdf" and over <= limit * PDF_LENGTH_TOLERANCE else ERROR
+    return [Finding("doc.length", level, f"“{name}”超出字数限制：{count} 字，要求 {limit} 字以内{note}。",
                     path=path, item=key, expected=expected, actual=f"{count} 字",
                     fix=f"删减至少 {over} 字（按 Word“审阅→字数统计”中的“字数”计算）。")]

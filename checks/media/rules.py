@@ -191,7 +191,7 @@ class _Judge:
         if fps is None:
             self.add("video.fps", WARNING, "无法读取视频帧率。", expected, "未知", self.fix())
             return
-        if abs(fps - target) <= self.spec["fps_tolerance"]:
+        if abs(fps - target) <= self.spec["fps_tolerance"] + 1e-9:     # 25 - 24.99 is 0.0100000000000016 in floats
             return
         self.add("video.fps", self.level,
                  f"视频帧率是 {_fps(fps)} 帧/秒，规范要求 {target} 帧/秒{self._spec_note()}。",

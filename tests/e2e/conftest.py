@@ -28,20 +28,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, log_path: Path, extra_env: dict | None = None):
-    """Start the app; returns (process, base_url) once /_stcore/health answers."""
+def start_server(data_dir: Path, log_path: Path, extra_env: dict | None = None,
+                 extra_args: list[str] | None = None, attempts: int = 5):
+    """Start the app; returns (process, base_url) once /_stcore/health answers.
+
+    The port comes from the OS (bind to port 0); another process may take it before streamlit
+    binds it, so a server that exits because its port is in use is started again on a new one.
+    """
+    for _ in range(attempts):
+        started = _start_once(data_dir, log_path, extra_env, extra_args or [])
+        if started is not None:
+            return started
+    raise RuntimeError(f"streamlit found no free port in {attempts} attempts; see {log_path}")
+
+
+def _start_once(data_dir: Path, log_path: Path, extra_env: dict | None, extra_args: list[str]):
     port = free_port()
     env = {**os.environ, "RATING_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port),
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra_args],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
+            text = log_path.read_text("utf-8", errors="replace")
+            if "is not available" in text or "already in use" in text:
+                return None
             raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
@@ -49,7 +65,7 @@ def start_server(data_dir: Path, log_path: Path, extra_env: dict | None = None):
                     return proc, url
         except OSError:
             time.sleep(0.3)
-    proc.terminate()
+    stop_server(proc)
     raise RuntimeError(f"streamlit did not start within 60 s; see {log_path}")
 
 
@@ -81,8 +97,9 @@ def app_url(tmp_path_factory, artifacts):
 
 @pytest.fixture(scope="session")
 def browser():
+    # CI must have it: a missing browser fails every browser test instead of skipping them unseen.
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (scripts/setup.sh --dev)")
+        pytest.fail(f"Debian chromium is missing at {CHROMIUM}: run scripts/setup.sh --dev", pytrace=False)
     from playwright.sync_api import sync_playwright
     with sync_playwright() as pw:
         b = launch_browser(pw)
@@ -97,3 +114,11 @@ def page(browser):
     pg.set_default_timeout(30_000)
     yield pg
     ctx.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder is a browser test (`pytest -m browser` selects them all)."""
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).parent == here:
+            item.add_marker(pytest.mark.browser)

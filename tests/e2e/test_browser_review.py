@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import start_server, stop_server
 
@@ -42,10 +43,6 @@ def review_app(tmp_path_factory, artifacts, video_cache):
     stop_server(proc)
 
 
-def _idle(page):
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached")
-
-
 def _login(page, url, username, password):
     page.goto(url + "/login")
     page.get_by_label("用户名").fill(username)
@@ -55,10 +52,8 @@ def _login(page, url, username, password):
 
 
 def _nav(page, name, heading=None):
-    _idle(page)
     page.get_by_role("link", name=name, exact=True).click()
     page.get_by_role("heading", name=heading or name).first.wait_for()
-    _idle(page)
 
 
 def test_import_assign_review_and_rank(browser, review_app, artifacts):
@@ -72,8 +67,9 @@ def test_import_assign_review_and_rank(browser, review_app, artifacts):
     box = admin.get_by_label(re.compile("文件夹路径"))
     box.fill(str(review_app["dump"]))
     box.press("Enter")
-    _idle(admin)
-    admin.get_by_role("button", name="开始导入并初审").click()
+    go = admin.get_by_role("button", name="开始导入并初审")
+    expect(go).to_be_enabled(timeout=60_000)      # enabled once the rerun has read the path
+    go.click()
     admin.get_by_text(re.compile(r"共 2 个作品包：新增 2")).wait_for()
     admin.screenshot(path=str(artifacts / "review-1-import.png"), full_page=True)
 
@@ -106,15 +102,20 @@ def test_import_assign_review_and_rank(browser, review_app, artifacts):
                           " return v && v.readyState >= 2 && v.currentTime > 0.2; }", timeout=30_000)
     assert video.evaluate("v => v.error") is None
 
+    running = 0
     for name in ("教学设计", "技术融合", "实施与效果", "创新与示范", "规范"):
+        points = {"创新与示范": 10, "规范": 5}.get(name, 20)
+        running += points
         field = rev.get_by_label(f"{name} 得分")
-        field.fill(str({"创新与示范": 10, "规范": 5}.get(name, 20)))
+        field.fill(str(points))
         field.press("Tab")
-        _idle(rev)
-    rev.get_by_text("75 / 100").wait_for()                    # the live total
+        # the rerun this entry caused has shown its live total
+        rev.locator("[data-testid='stMetricValue']", has_text=f"{running} / 100").wait_for()
+    assert running == 75
     rev.get_by_text("确认提交（提交后不能再修改）").click()
-    _idle(rev)
-    rev.get_by_role("button", name="提交评审").click()
+    submit = rev.get_by_role("button", name="提交评审")
+    expect(submit).to_be_enabled(timeout=60_000)    # enabled by the rerun that saw the tick
+    submit.click()
     rev.get_by_text(re.compile("评分已锁定")).wait_for()
     rev.screenshot(path=str(artifacts / "review-3-reviewer-submitted.png"), full_page=True)
 

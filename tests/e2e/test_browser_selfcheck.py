@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from samplegen.media import make_video
 from samplegen.packages import make_package
 from tests.conftest import FIXTURES
@@ -14,10 +16,7 @@ def _open(page, url):
     page.goto(url)
     page.get_by_role("heading", name="作品自检").wait_for()
     page.get_by_role("combobox", name="项目类型").wait_for()
-
-
-def _idle(page):
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached")
+    page.locator(".st-key-sc_run button").wait_for()      # the page's last widget: the first run is done
 
 
 def _choose_project(page, label: str):
@@ -28,7 +27,6 @@ def _choose_project(page, label: str):
 
 def _upload(page, picker: str, path, expect_name: str):
     """picker: "files" (选择文件) or "dir" (选择整个文件夹) in the uploader frame."""
-    _idle(page)
     frame = page.frame_locator("iframe[title='作品文件上传']")
     frame.get_by_role("button", name="选择整个文件夹" if picker == "dir" else "选择文件（可多选，含 ZIP/RAR）").wait_for()
     frame.locator(f"#{picker}").set_input_files(str(path))
@@ -41,7 +39,9 @@ def _run_check(page, picker: str | None, path=None, expect_name: str = ""):
     """Upload (unless picker is None: already uploaded), press 开始检查 and wait for the report."""
     if picker:
         _upload(page, picker, path, expect_name)
-    page.locator(".st-key-sc_run button").click()
+    run = page.locator(".st-key-sc_run button")
+    expect(run).to_be_enabled(timeout=30_000)
+    run.click()
     page.get_by_role("heading", name="检查结果").wait_for(timeout=120_000)
     page.get_by_role("button", name="下载完整报告（HTML）").wait_for()   # the report's last element
 
@@ -50,7 +50,8 @@ def _screenshot(page, path):
     """Streamlit scrolls inside its own container: grow the viewport to capture the whole report."""
     height = page.evaluate("() => Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
     page.set_viewport_size({"width": 1280, "height": min(int(height) + 100, 12000)})
-    page.wait_for_timeout(300)
+    # two animation frames: the browser has laid out and painted at the new size
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     page.screenshot(path=str(path), full_page=True)
 
 

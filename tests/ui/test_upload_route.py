@@ -16,12 +16,6 @@ import pytest
 from ui.selfcheck import upload_route
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """One uvicorn server running just these routes, data dir in a temp folder."""
@@ -32,14 +26,16 @@ def server(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RATING_DATA_DIR", str(data))
         mp.setenv("RATING_UPLOAD_ROUTE", "0")        # restored after the module: AppTests stay unmounted
-        port = _free_port()
-        srv = uvicorn.Server(uvicorn.Config(Starlette(routes=upload_route.routes()), host="127.0.0.1",
-                                            port=port, log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=srv.run, daemon=True)
+        sock = socket.create_server(("127.0.0.1", 0))     # bound here: no race for the port
+        srv = uvicorn.Server(uvicorn.Config(Starlette(routes=upload_route.routes()), log_level="warning",
+                                            lifespan="off"))
+        thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
+        deadline = time.monotonic() + 30
         while not srv.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the upload route server did not start"
             time.sleep(0.05)
-        yield ("127.0.0.1", port)
+        yield sock.getsockname()
         srv.should_exit = True
         thread.join(10)
 
@@ -105,8 +101,17 @@ def test_unknown_forged_expired_and_used_tokens_are_refused(server):
     assert not (upload_route.base_dir() / f"up-{forged}").exists()
 
 
-def test_file_cap_by_declared_length_and_while_streaming(server, monkeypatch):
-    monkeypatch.setattr(upload_route, "max_file_bytes", lambda: 2 * 1024 * 1024)
+@pytest.fixture
+def cap_2mib():
+    """Streamlit's real option, not a patched cap function: the route must read it in MiB."""
+    from streamlit import config
+    old = config.get_option("server.maxUploadSize")
+    config.set_option("server.maxUploadSize", 2)
+    yield
+    config.set_option("server.maxUploadSize", old)
+
+
+def test_file_cap_by_declared_length_and_while_streaming(server, cap_2mib):
     token = upload_route.mint()
     status, body = _put(server, token, "big.mp4", b"\0" * (2 * 1024 * 1024 + 1))
     assert status == 413 and body["error"] == "单个文件不能超过 2 MB。"

@@ -44,7 +44,10 @@ def test_count_and_verdict_are_the_same_in_every_format(reports, kind, n):
     if n <= 3000:
         assert length == [] and not [f for f in found if f.level != "info"]
     else:
-        assert [(f.rule, f.level, f.actual) for f in length] == [("doc.length", "error", "3001 字")]
+        # Same count everywhere; only a PDF (a count read back from laid-out pages) is a warning
+        # within 3 % over the limit (tests/checks/documents/test_boundaries.py has the band).
+        level = "warning" if kind == "pdf" else "error"
+        assert [(f.rule, f.level, f.actual) for f in length] == [("doc.length", level, "3001 字")]
         assert "删减至少 1 字" in length[0].fix
 
 

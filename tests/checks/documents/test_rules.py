@@ -203,8 +203,8 @@ def test_report_length_in_a_pdf(tmp_path):
     over = pdf(make_text_pdf(tmp_path / "over.pdf", [line] * 160))   # 4000 字
     found = doc_rules.judge_document(over, "pdf", VOC_REPORT, "报告.pdf")
     assert rules_of(found) == [("doc.length", "error")] and found[0].actual == "4000 字"
-    near = pdf(make_text_pdf(tmp_path / "near.pdf", [line] * 122))   # 3050 字: over, as in Word
-    assert rules_of(doc_rules.judge_document(near, "pdf", VOC_REPORT, "报告.pdf")) == [("doc.length", "error")]
+    near = pdf(make_text_pdf(tmp_path / "near.pdf", [line] * 122))   # 3050 字: within the PDF's 3 % band
+    assert rules_of(doc_rules.judge_document(near, "pdf", VOC_REPORT, "报告.pdf")) == [("doc.length", "warning")]
     fine = pdf(make_text_pdf(tmp_path / "ok.pdf", [line] * 100))
     assert doc_rules.judge_document(fine, "pdf", VOC_REPORT, "报告.pdf") == []
 
