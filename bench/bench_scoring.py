@@ -14,7 +14,8 @@ For each method (mean, median, trimmed_mean, normalized) four implementations ra
   pandas from the aggregates — the twin reading the same aggregate tables as the SQL.
 Each does only the work its method needs (the z-score pass only for normalized). All four must
 agree on status, rank, tier and 4-decimal score (and normalized to 1e-9), else the bench fails.
-Every figure is the best of --repeat runs, the same number for every implementation. pandas is
+Every figure is the best of --repeat rounds, the same number for every implementation, and each
+round runs the four in turn (a burst of load on a shared machine hits all of them alike). pandas is
 timed on frames already in memory ("compute") and with loading them from the DB ("+ load"); the
 SQL figures always include reading from the DB, so "compute" is the strict comparison.
 
@@ -86,13 +87,16 @@ def generate(cur, n_works: int, per_work: int, seed: int = 1) -> None:
     aggregates.rebuild(cur)      # rows loaded behind the services: the writer did not keep work_agg
 
 
-def best_of(fn, repeat: int) -> tuple[float, object]:
-    times, out = [], None
+def best_of(fns: dict, repeat: int) -> tuple[dict, dict]:
+    """Best time and last result of each callable over `repeat` rounds; the rounds take the
+    callables in turn, so a burst of load on the (shared) machine hits all of them alike."""
+    times, out = {k: [] for k in fns}, {}
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            out[k] = fn()
+            times[k].append(time.perf_counter() - t0)
+    return {k: min(v) for k, v in times.items()}, out
 
 
 def same_results(a: pd.DataFrame, b: pd.DataFrame, normalized: bool) -> bool:
@@ -111,8 +115,8 @@ def bench_ranking(cur, repeat: int) -> list[str]:
     """Times the four implementations per method; returns the goals missed."""
     max_totals = {k: r.max_total for k, r in load_rubrics().items()}
     missed = []
-    t_load_raw, frames = best_of(lambda: load_frames(cur), repeat)
-    t_load_agg, agg_frames = best_of(lambda: load_aggregate_frames(cur), repeat)
+    t, out = best_of({"raw": lambda: load_frames(cur), "agg": lambda: load_aggregate_frames(cur)}, repeat)
+    (t_load_raw, frames), (t_load_agg, agg_frames) = (t["raw"], out["raw"]), (t["agg"], out["agg"])
     print(f"loading the pandas frames from the DB: reviews {t_load_raw * 1000:.1f} ms, "
           f"aggregates {t_load_agg * 1000:.1f} ms (best of {repeat})")
     for method in ("mean", "median", "trimmed_mean", "normalized"):
@@ -126,9 +130,7 @@ def bench_ranking(cur, repeat: int) -> list[str]:
         }
         for fn in runs.values():
             fn()                                   # warm caches and prepared statements once
-        t, out = {}, {}
-        for name, fn in runs.items():
-            t[name], out[name] = best_of(fn, repeat)
+        t, out = best_of(runs, repeat)
         same = all(same_results(out["pd_raw"], out[k], method == "normalized") for k in ("sql_agg", "sql_raw", "pd_agg"))
         ms = {k: v * 1000 for k, v in t.items()}
         g1 = t["sql_agg"] / t["pd_raw"]
