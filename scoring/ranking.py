@@ -182,15 +182,22 @@ def ranking_sql_from_reviews(settings: dict, max_totals: dict[str, float]) -> tu
         FROM reviews v JOIN assignments a ON a.work_id = v.work_id AND a.reviewer = v.reviewer
         JOIN works w ON w.id = v.work_id
         WHERE v.status = 'submitted'),{norm_ctes}
-    agg AS (SELECT work_id, list(total ORDER BY total) AS t, bool_or(veto) AS vetoed FROM rv GROUP BY work_id),
+    agg AS (SELECT work_id, count(*) AS n, avg(total) AS mean, median(total) AS median,
+                   CASE WHEN count(*) >= ? THEN (sum(total) - max(total) - min(total)) / (count(*) - 2)
+                        ELSE avg(total) END AS trimmed_mean,
+                   max(total) - min(total) AS spread, bool_or(veto) AS vetoed
+            FROM rv GROUP BY work_id),
     asg AS (SELECT work_id, count(*) AS n_assigned FROM assignments GROUP BY work_id),
-    g AS (
-        SELECT w.id AS work_id, w.title, w.project, w.stage, w.school, w.precheck_status, w.excluded,
-               coalesce(agg.t, []::DOUBLE[]) AS t, coalesce(len(agg.t), 0) AS n,
+    m AS (
+        SELECT w.id AS work_id, w.title, w.project, w.stage, w.school, coalesce(agg.n, 0) AS n_scores,
                coalesce(asg.n_assigned, 0) AS n_assigned, coalesce(agg.vetoed, FALSE) AS vetoed,
-               {norm_col} AS normalized
-        FROM works w LEFT JOIN agg ON agg.work_id = w.id LEFT JOIN asg ON asg.work_id = w.id {norm_join}),
-    m AS ({_PER_WORK}),{tail}"""
+               agg.mean, agg.median, agg.trimmed_mean, {norm_col} AS normalized, agg.spread,
+               CASE WHEN w.precheck_status <> 'pass' THEN 'precheck'
+                    WHEN w.excluded THEN 'excluded'
+                    WHEN coalesce(agg.vetoed, FALSE) THEN 'veto'
+                    WHEN coalesce(asg.n_assigned, 0) = 0 OR coalesce(agg.n, 0) < asg.n_assigned THEN 'incomplete'
+                    ELSE 'ranked' END AS status
+        FROM works w LEFT JOIN agg ON agg.work_id = w.id LEFT JOIN asg ON asg.work_id = w.id {norm_join}),{tail}"""
     return sql, params + [int(settings["trimmed_mean_min"])] + tail_params
 
 
