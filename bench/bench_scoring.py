@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 import threading
@@ -192,8 +193,8 @@ def bench_writes(path: Path, threads: int, writes: int) -> tuple[float, int, flo
             middle.wait()
             end.wait()
             for k in range(4):
-                save_review(me, 4 * i + 1 + k, {"integration": 20, "implementation": 20, "innovation": 10 + k},
-                            submit=True)
+                save_review(me, 4 * i + 1 + k, {"design": 20, "integration": 20, "implementation": 20,
+                                                "innovation": 10 + k, "norms": 8}, submit=True)
         except Exception as exc:
             errors.append(repr(exc))
 
@@ -204,6 +205,7 @@ def bench_writes(path: Path, threads: int, writes: int) -> tuple[float, int, flo
     t0 = time.perf_counter()
     middle.wait()
     elapsed = time.perf_counter() - t0
+    n = db.cursor().execute("SELECT count(*) FROM score_history WHERE field = 'design'").fetchone()[0]
     end.wait()
     t0 = time.perf_counter()
     for t in ts:
@@ -211,7 +213,6 @@ def bench_writes(path: Path, threads: int, writes: int) -> tuple[float, int, flo
     elapsed_submits = time.perf_counter() - t0
     if errors:
         raise SystemExit(f"write errors: {errors[:3]}")
-    n = db.cursor().execute("SELECT count(*) FROM score_history WHERE field = 'design'").fetchone()[0]
     db.close()
     return per_thread * threads / elapsed, n, threads * 4 / elapsed_submits
 
@@ -234,6 +235,7 @@ def main(argv=None) -> int:
     missed = bench_ranking(cur, a.repeat)
     db.close()
     rate, n, submit_rate = bench_writes(tmp / "writes.duckdb", a.threads, a.writes)
+    shutil.rmtree(tmp, ignore_errors=True)
     print(f"score saves through save_review, {a.threads} threads: {rate:.0f} writes/s (goal ≥ 500)"
           f"{'' if rate >= 500 else '  MISSED'}; history rows {n} for {a.writes // a.threads * a.threads} writes; "
           f"then submits: {submit_rate:.0f} submits/s (no goal)")
