@@ -2,10 +2,11 @@
 
     python bench/bench_import.py [--count 300] [--dump DIR] [--baseline-sample N]
 
-The dump is made with samplegen (samplegen.demo_packages.make_dump: real Word, scanned-PDF, Excel,
-ZIP and video files, about one package in six with a format flaw); every second package that has a
-video gets it re-encoded with the moov box at the end of the file (not "fast start"), the others
-keep the moov-first sample. Videos are the 2-second samples, so generation stays quick. With
+The dump is made with samplegen as the demo makes it (samplegen.packages.make_package with the
+projects, names and flaws of samplegen.demo_packages: real Word, scanned-PDF, Excel, ZIP and video
+files, about one package in six with a format flaw), each package its own teacher; every second
+package that has a video gets it re-encoded with the moov box at the end of the file (not "fast
+start"), the others keep the moov-first sample. Videos are the 2-second samples, so generation stays quick. With
 --dump DIR the dump is kept there and reused by the next run (same --count).
 
 Measured (generation excluded):
@@ -18,7 +19,8 @@ Measured (generation excluded):
               (a child per package, as a district admin without the importer would): packages per
               second and the largest max RSS. --baseline-sample N checks only every k-th package
               (N of them) and says so.
-Printed: both figures and the ratios import/baseline (throughput: higher is better; memory).
+Printed: both figures (with the CPU time of the children: wall time suffers most on a shared
+machine) and the ratios import/baseline (throughput: higher is better; CPU and memory).
 No goal is judged here; the exit status is 1 only when the import fails or misses packages.
 """
 from __future__ import annotations
@@ -39,18 +41,34 @@ sys.path.insert(0, str(REPO))
 
 
 def make_dump(root: Path, count: int) -> list[Path]:
-    """`count` sample packages under root/dump; half of those with a video get a moov-last one."""
-    from samplegen.demo_packages import make_dump as make_sample_dump
+    """`count` sample packages under root/dump, each its own level-1 folder (its own teacher: the
+    demo's random names repeat, and one teacher's works would share a folder); about one in six
+    with a format flaw, as in the demo; every second package with a video gets a moov-last one."""
+    import random
+
+    from samplegen import demo_packages as demo
     from samplegen.media import make_video
-    from samplegen.packages import _place_video, sample_video
+    from samplegen.packages import _place_video, make_package, sample_video
 
     dump = root / "dump"
     done = root / f"dump-{count}.done"
     if done.exists():
         return sorted(p for p in dump.iterdir() if p.is_dir())
     shutil.rmtree(dump, ignore_errors=True)
-    packages = make_sample_dump(dump, count=count, seed=12)
-    cache = root / "dump.video-cache"                    # make_dump's cache: sample-<kind>.mp4
+    dump.mkdir(parents=True)
+    cache = root / "video-cache"                          # make_package's cache: sample-<kind>.mp4
+    rng = random.Random(12)
+    given2 = "文武安平和华明德"
+    packages = []
+    for i in range(count):
+        project = demo.PROJECTS[i % len(demo.PROJECTS)]
+        stage = rng.choice(demo.STAGES[project])
+        teacher = (demo.SURNAMES[i % 10] + demo.GIVEN[i // 10 % len(demo.GIVEN)]
+                   + given2[i // (10 * len(demo.GIVEN)) % len(given2)])     # unique for 640 packages
+        flaws = set(rng.choice(demo.FLAWS)) - ({"video_30fps"} if project == "training_case" else set())
+        packages.append(make_package(dump, project, stage=stage, school=rng.choice(demo.SCHOOLS[stage]),
+                                     teacher=teacher, title=f"{rng.choice(demo.TOPICS)}（样例{i + 1}）",
+                                     flaws=flaws, cache_dir=cache))
     moov_last = {}
     for kind, fps in (("short", 25), ("fps30", 30)):
         first = sample_video(cache, kind)
@@ -58,14 +76,13 @@ def make_dump(root: Path, count: int) -> list[Path]:
         if not last.exists():
             make_video(last, seconds=2, fps=fps, faststart=False)      # same recipe, moov at the end
         moov_last[first.read_bytes()[:65536]] = last
-    for i, pkg in enumerate(packages):
-        for video in sorted(pkg.rglob("*.mp4")) if i % 2 else []:
-            head = video.read_bytes()[:65536]
-            src = moov_last.get(head)
-            if src is None:
-                continue
-            video.unlink()
-            _place_video(src, video, f"{pkg.name}/{video.name}")          # own hash, as make_dump does
+    with_video = [p for p in packages if any(p.rglob("*.mp4"))]
+    for pkg in with_video[1::2]:
+        for video in sorted(pkg.rglob("*.mp4")):
+            src = moov_last.get(video.read_bytes()[:65536])
+            if src is not None:
+                video.unlink()
+                _place_video(src, video, f"{pkg.name}/{video.name}")      # own hash, as make_package does
     done.write_text(str(len(packages)))
     return packages
 
@@ -112,7 +129,8 @@ def run_measured(cmd: list[str], out_path: Path, sample_tree: bool) -> dict:
         if sample_tree:
             sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"seconds": elapsed, "rc": proc.returncode, "maxrss_kb": usage.ru_maxrss, "tree_kb": peak[0]}
+    return {"seconds": elapsed, "rc": proc.returncode, "maxrss_kb": usage.ru_maxrss, "tree_kb": peak[0],
+            "cpu": usage.ru_utime + usage.ru_stime}
 
 
 def main(argv=None) -> int:
@@ -145,7 +163,8 @@ def main(argv=None) -> int:
                         "--json"], work / "import.json", sample_tree=True)
     summary = json.loads((work / "import.json").read_text(encoding="utf-8")) if imp["rc"] == 0 else {}
     imp_rate = len(packages) / imp["seconds"]
-    print(f"import: {len(packages)} packages in {imp['seconds']:.1f} s = {imp_rate:.2f} packages/s; "
+    print(f"import: {len(packages)} packages in {imp['seconds']:.1f} s = {imp_rate:.2f} packages/s "
+          f"(CPU {imp['cpu']:.1f} s = {imp['cpu'] / len(packages) * 1000:.0f} ms per package); "
           f"peak memory: largest process {imp['maxrss_kb'] / 1024:.0f} MiB (max RSS), "
           f"whole tree {imp['tree_kb'] / 1024:.0f} MiB (sampled PSS); "
           f"summary: {summary.get('new')} new, {summary.get('precheck_failed')} failed 初审, "
@@ -153,18 +172,21 @@ def main(argv=None) -> int:
 
     step = max(1, len(packages) // a.baseline_sample) if a.baseline_sample else 1
     chosen = packages[::step]
-    base_seconds, base_rss, base_bad = 0.0, 0, 0
+    base_seconds, base_cpu, base_rss, base_bad = 0.0, 0.0, 0, 0
     for i, pkg in enumerate(chosen):
         r = run_measured([sys.executable, "-m", "checks", str(pkg), "--json"], work / f"check-{i}.json",
                          sample_tree=False)
         base_seconds += r["seconds"]
+        base_cpu += r["cpu"]
         base_rss = max(base_rss, r["maxrss_kb"])
         base_bad += r["rc"] not in (0, 1)            # 0 pass, 1 fail: both are a finished check
     base_rate = len(chosen) / base_seconds
     print(f"baseline python -m checks one package at a time: {len(chosen)} packages"
-          f"{f' (1 in {step})' if step > 1 else ''} in {base_seconds:.1f} s = {base_rate:.2f} packages/s; "
+          f"{f' (1 in {step})' if step > 1 else ''} in {base_seconds:.1f} s = {base_rate:.2f} packages/s "
+          f"(CPU {base_cpu:.1f} s = {base_cpu / len(chosen) * 1000:.0f} ms per package); "
           f"largest process {base_rss / 1024:.0f} MiB (max RSS); unusable runs {base_bad}")
-    print(f"ratio import / baseline: throughput {imp_rate / base_rate:.2f}× (higher is better), "
+    print(f"ratio import / baseline: throughput {imp_rate / base_rate:.2f}× (higher is better; CPU per package "
+          f"{(imp['cpu'] / len(packages)) / (base_cpu / len(chosen)):.2f}×, lower is better), "
           f"peak memory {imp['maxrss_kb'] / base_rss:.2f}× (largest process), "
           f"{imp['tree_kb'] / base_rss:.2f}× (import's whole tree vs the baseline's largest process)")
     shutil.rmtree(work, ignore_errors=True)

@@ -27,8 +27,8 @@ patched arithmetically, in the same transaction as the change: writers of review
 call `scoring.db.mark_dirty(cur, work_ids)`. What a change of works W can affect:
 1. the `work_agg` rows of W;
 2. the statistics of each (reviewer, project) whose counted (reviewer, total) pair on a work of W
-   appeared, disappeared or changed: found by comparing the rows of W before and after step 1;
-   a draft save or a veto change touches no statistics;
+   appeared, disappeared or changed: found by comparing the stored rows of W with rows recomputed
+   from the base tables (a draft save changes no row: one query; a veto changes no statistics);
 3. the `project_stats` rows of those projects (sums of their reviewers' exact sums: equal to a
    recomputation over the project's counted scores, which `rebuild` does);
 4. the z-scores, hence the `work_agg` rows, of every work with a counted score by a reviewer
@@ -60,22 +60,32 @@ _STATS_SQL = """
                ELSE error('a counted total is not a multiple of 0.01: aggregate sums need hundredths') END"""
 
 # work_agg rows from the base tables and reviewer_stats; `{where}` limits the works.
-_WORK_SQL = """
-    INSERT INTO work_agg (work_id, n_assigned, totals, reviewers, z, vetoed)
-    SELECT a.work_id, count(*)::INTEGER,
-           coalesce(list(v.total ORDER BY v.total, v.reviewer) FILTER (WHERE v.status = 'submitted'), []::DOUBLE[]),
-           coalesce(list(v.reviewer ORDER BY v.total, v.reviewer) FILTER (WHERE v.status = 'submitted'), []::VARCHAR[]),
+_WORK_ROWS = """
+    SELECT a.work_id, count(*)::INTEGER AS n_assigned,
+           coalesce(list(v.total ORDER BY v.total, v.reviewer) FILTER (WHERE v.status = 'submitted'), []::DOUBLE[]) AS totals,
+           coalesce(list(v.reviewer ORDER BY v.total, v.reviewer) FILTER (WHERE v.status = 'submitted'), []::VARCHAR[]) AS reviewers,
            coalesce(list(CASE WHEN s.sd > 0 THEN (v.total - s.mean) / s.sd WHEN s.sd = 0 THEN 0.0 END
-                         ORDER BY v.total, v.reviewer) FILTER (WHERE v.status = 'submitted'), []::DOUBLE[]),
-           coalesce(bool_or(v.veto) FILTER (WHERE v.status = 'submitted'), FALSE)
+                         ORDER BY v.total, v.reviewer) FILTER (WHERE v.status = 'submitted'), []::DOUBLE[]) AS z,
+           coalesce(bool_or(v.veto) FILTER (WHERE v.status = 'submitted'), FALSE) AS vetoed
     FROM assignments a
     LEFT JOIN works w ON w.id = a.work_id
     LEFT JOIN reviews v ON v.work_id = a.work_id AND v.reviewer = a.reviewer
     LEFT JOIN reviewer_stats s ON s.reviewer = a.reviewer AND s.project = w.project
     {where}
     GROUP BY a.work_id"""
+_WORK_SQL = "INSERT INTO work_agg (work_id, n_assigned, totals, reviewers, z, vetoed)" + _WORK_ROWS
 
 _IDS = "(SELECT unnest(?::INTEGER[]))"
+
+# The works (of `?`) whose row would change: stored and recomputed pairs side by side.
+_DIFF_SQL = f"""
+    WITH fresh AS ({_WORK_ROWS.format(where=f"WHERE a.work_id IN {_IDS}")}),
+         stored AS (SELECT * FROM work_agg WHERE work_id IN {_IDS})
+    SELECT coalesce(f.work_id, o.work_id), o.reviewers, o.totals, f.reviewers, f.totals
+    FROM fresh f FULL JOIN stored o ON o.work_id = f.work_id
+    WHERE f.work_id IS NULL OR o.work_id IS NULL OR f.n_assigned <> o.n_assigned
+       OR f.totals IS DISTINCT FROM o.totals OR f.reviewers IS DISTINCT FROM o.reviewers
+       OR f.z IS DISTINCT FROM o.z OR f.vetoed <> o.vetoed"""
 
 
 def refresh(cur, work_ids) -> None:
@@ -84,21 +94,30 @@ def refresh(cur, work_ids) -> None:
     ids = sorted({int(w) for w in work_ids})
     if not ids:
         return
-    # The works' rows first; their (reviewer, total) pairs before and after tell which reviewers'
-    # statistics changed (none for a draft save or a veto: then this is all).
-    old = cur.execute(f"DELETE FROM work_agg WHERE work_id IN {_IDS} RETURNING work_id, reviewers, totals",
-                      [ids]).fetchall()
-    new = cur.execute(_WORK_SQL.format(where=f"WHERE a.work_id IN {_IDS}") + " RETURNING work_id, reviewers, totals",
-                      [ids]).fetchall()
-    before, after = ({(w, r, t) for w, rs, ts in rows for r, t in zip(rs, ts)} for rows in (old, new))
+    # Only the works whose row would change are rewritten (none for a draft save: one query), and
+    # their (reviewer, total) pairs before and after tell which reviewers' statistics changed
+    # (none for a veto either).
+    diff = cur.execute(_DIFF_SQL, [ids, ids]).fetchall()
+    if not diff:
+        return
+    redo = {row[0] for row in diff}
+    before, after = ({(row[0], r, t) for row in diff for r, t in zip(row[i] or [], row[i + 1] or [])}
+                     for i in (1, 3))
     changed = before ^ after
-    if not changed:
-        return
-    projects = dict(cur.execute("SELECT id, project FROM works WHERE id IN (SELECT unnest(?::INTEGER[]))",
-                                [sorted({w for w, _, _ in changed})]).fetchall())
-    keys = sorted({(r, projects[w]) for w, r, _ in changed if projects.get(w) is not None})
-    if not keys:
-        return
+    if changed:
+        projects = dict(cur.execute("SELECT id, project FROM works WHERE id IN (SELECT unnest(?::INTEGER[]))",
+                                    [sorted({w for w, _, _ in changed})]).fetchall())
+        keys = sorted({(r, projects[w]) for w, r, _ in changed if projects.get(w) is not None})
+        if keys:
+            redo |= _refresh_statistics(cur, keys)
+    ids = sorted(redo)
+    cur.execute(f"DELETE FROM work_agg WHERE work_id IN {_IDS}", [ids])
+    cur.execute(_WORK_SQL.format(where=f"WHERE a.work_id IN {_IDS}"), [ids])
+
+
+def _refresh_statistics(cur, keys: list[tuple[str, str]]) -> set[int]:
+    """Recompute the statistics of these (reviewer, project); returns the works whose z-scores
+    they change (every work with a counted score of one of those reviewers)."""
     reviewers_, projects_ = [k[0] for k in keys], [k[1] for k in keys]
     pairs = "(SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))"
     cur.execute(f"DELETE FROM reviewer_stats WHERE (reviewer, project) IN {pairs}", [reviewers_, projects_])
@@ -116,15 +135,12 @@ def refresh(cur, work_ids) -> None:
         SELECT project, n, s, q, s::DOUBLE / (100 * n)::DOUBLE, sqrt((n * q - s * s)::DOUBLE) / (100 * n)::DOUBLE
         FROM (SELECT project, sum(n)::INTEGER AS n, sum(s)::HUGEINT AS s, sum(q)::HUGEINT AS q
               FROM reviewer_stats WHERE project IN (SELECT unnest(?::VARCHAR[])) GROUP BY project)""", [touched])
-    # Every work scored by a reviewer whose statistics changed gets new z-scores (the rows written
-    # above included, whose z-scores used the old statistics).
+    # The stored pairs are current for every work but those being refreshed, which are redone anyway.
     more = cur.execute("""
         SELECT a.work_id FROM work_agg a JOIN works w ON w.id = a.work_id
         WHERE list_has_any(a.reviewers, ?::VARCHAR[]) AND w.project IN (SELECT unnest(?::VARCHAR[]))""",
                        [sorted(set(reviewers_)), touched]).fetchall()
-    ids = sorted(set(ids).union(r[0] for r in more))
-    cur.execute(f"DELETE FROM work_agg WHERE work_id IN {_IDS}", [ids])
-    cur.execute(_WORK_SQL.format(where=f"WHERE a.work_id IN {_IDS}"), [ids])
+    return {r[0] for r in more}
 
 
 def rebuild(cur) -> None:

@@ -1,4 +1,5 @@
-"""Aggregation, ranking and award tiers, computed in DuckDB SQL (window functions).
+"""Aggregation, ranking and award tiers: DuckDB SQL aggregates and sorts, one vectorised pass over
+the sorted rows gives ranks and tiers.
 
 Definitions (the pandas twin in scoring/ranking_reference.py must agree exactly):
 - A *counted score* is the total of a submitted review by a currently assigned reviewer.
@@ -29,7 +30,10 @@ from __future__ import annotations
 import hashlib
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from scoring import contest
 from scoring import db as _db
@@ -81,22 +85,44 @@ _PER_WORK = """
 
 
 def _ranked(settings: dict) -> tuple[str, list]:
-    """Score, rank and tier over the per-work relation `m`: one window (the score of ranked works
-    only, so unranked works sort last and are not counted), then the documented tier cuts."""
+    """Score over the per-work relation `m`, sorted as the ranking is listed: per project type ×
+    学段 the ranked works best first (ties by id), then the others by id. `rs` is the score of
+    ranked works only; `_rank_and_tier` reads rank and tier off this order."""
     score = {m: m for m in ("mean", "median", "trimmed_mean", "normalized")}[settings["aggregation"]]
-    tiers = cumulative_ratios(settings["award_ratios"])
-    tier_case = " ".join(f"WHEN rnk <= floor(n_ranked * {float(c)!r} + 0.5 + 1e-9) THEN ?" for _, c in tiers)
     sql = f"""
     b AS (SELECT *, round({score}, 4) AS score,
-                 CASE WHEN status = 'ranked' THEN round({score}, 4) END AS rs FROM m),
-    rk AS (SELECT *, CASE WHEN rs IS NOT NULL THEN rank() OVER win END AS rnk,
-                  count(rs) OVER (win ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n_ranked
-           FROM b WINDOW win AS (PARTITION BY project, stage ORDER BY rs DESC NULLS LAST))
+                 CASE WHEN status = 'ranked' THEN round({score}, 4) END AS rs FROM m)
     SELECT work_id, title, project, stage, school, n_scores, n_assigned, mean, median, trimmed_mean,
-           normalized, score, rnk AS rank, CASE {tier_case} END AS tier, spread,
-           coalesce(spread > ?, FALSE) AS spread_flag, vetoed, status
-    FROM rk ORDER BY project, stage, rnk NULLS LAST, work_id"""
-    return sql, [name for name, _ in tiers] + [float(settings["spread_threshold"])]
+           normalized, score, rs, spread, coalesce(spread > ?, FALSE) AS spread_flag, vetoed, status
+    FROM b ORDER BY project, stage, rs DESC NULLS LAST, work_id"""
+    return sql, [float(settings["spread_threshold"])]
+
+
+def _rank_and_tier(table: pa.Table, settings: dict) -> tuple[pd.Series, pd.Series]:
+    """Competition rank and tier of each row of the sorted ranking (see `_ranked`): within a group
+    the ranked works come first, best first, so a work's rank is 1 + its tie's first position in
+    the group, and a group's N is its number of ranked works. One vectorised pass; in SQL this
+    was a window over all works that cost about a third of the whole query."""
+    n = table.num_rows
+    keys = [pc.fill_null(table[c], "\0").combine_chunks() for c in ("project", "stage")]
+    new_group = np.zeros(n, dtype=bool)
+    new_group[:1] = True
+    for k in keys:
+        new_group[1:] |= pc.not_equal(k[1:], k[:-1]).to_numpy(zero_copy_only=False)
+    rs = table["rs"].to_numpy()                         # NaN for works that are not ranked
+    ranked = ~np.isnan(rs)
+    idx = np.arange(n)
+    group = np.cumsum(new_group) - 1
+    start = idx[new_group][group]
+    tie_start = new_group.copy()
+    tie_start[1:] |= rs[1:] != rs[:-1]
+    rank = np.maximum.accumulate(np.where(tie_start, idx, 0)) - start + 1
+    n_ranked = np.bincount(group, weights=ranked)[group]
+    tier = np.full(n, None, dtype=object)
+    for name, c in reversed(cumulative_ratios(settings["award_ratios"])):
+        tier[ranked & (rank <= np.floor(n_ranked * c + 0.5 + 1e-9))] = name
+    return (pd.Series(pd.array(np.where(ranked, rank, 0), dtype="Int64")).mask(~ranked),
+            pd.Series(tier, dtype=object))
 
 
 def ranking_sql_from_aggregates(settings: dict, max_totals: dict[str, float]) -> tuple[str, list]:
@@ -156,15 +182,22 @@ def ranking_sql_from_reviews(settings: dict, max_totals: dict[str, float]) -> tu
         FROM reviews v JOIN assignments a ON a.work_id = v.work_id AND a.reviewer = v.reviewer
         JOIN works w ON w.id = v.work_id
         WHERE v.status = 'submitted'),{norm_ctes}
-    agg AS (SELECT work_id, list(total ORDER BY total) AS t, bool_or(veto) AS vetoed FROM rv GROUP BY work_id),
+    agg AS (SELECT work_id, count(*) AS n, avg(total) AS mean, median(total) AS median,
+                   CASE WHEN count(*) >= ? THEN (sum(total) - max(total) - min(total)) / (count(*) - 2)
+                        ELSE avg(total) END AS trimmed_mean,
+                   max(total) - min(total) AS spread, bool_or(veto) AS vetoed
+            FROM rv GROUP BY work_id),
     asg AS (SELECT work_id, count(*) AS n_assigned FROM assignments GROUP BY work_id),
-    g AS (
-        SELECT w.id AS work_id, w.title, w.project, w.stage, w.school, w.precheck_status, w.excluded,
-               coalesce(agg.t, []::DOUBLE[]) AS t, coalesce(len(agg.t), 0) AS n,
+    m AS (
+        SELECT w.id AS work_id, w.title, w.project, w.stage, w.school, coalesce(agg.n, 0) AS n_scores,
                coalesce(asg.n_assigned, 0) AS n_assigned, coalesce(agg.vetoed, FALSE) AS vetoed,
-               {norm_col} AS normalized
-        FROM works w LEFT JOIN agg ON agg.work_id = w.id LEFT JOIN asg ON asg.work_id = w.id {norm_join}),
-    m AS ({_PER_WORK}),{tail}"""
+               agg.mean, agg.median, agg.trimmed_mean, {norm_col} AS normalized, agg.spread,
+               CASE WHEN w.precheck_status <> 'pass' THEN 'precheck'
+                    WHEN w.excluded THEN 'excluded'
+                    WHEN coalesce(agg.vetoed, FALSE) THEN 'veto'
+                    WHEN coalesce(asg.n_assigned, 0) = 0 OR coalesce(agg.n, 0) < asg.n_assigned THEN 'incomplete'
+                    ELSE 'ranked' END AS status
+        FROM works w LEFT JOIN agg ON agg.work_id = w.id LEFT JOIN asg ON asg.work_id = w.id {norm_join}),{tail}"""
     return sql, params + [int(settings["trimmed_mean_min"])] + tail_params
 
 
@@ -198,11 +231,12 @@ def compute_ranking(cur, settings: dict | None = None, *, from_reviews: bool = F
     settings = settings or read_settings(cur)
     build = ranking_sql_from_reviews if from_reviews else ranking_sql_from_aggregates
     sql, params = build(settings, {k: r.max_total for k, r in load_rubrics().items()})
-    # Via Arrow: several times cheaper than .df() for the string columns, same dtypes after the
-    # rank cast (Arrow hands a nullable integer over as float64).
-    df = _execute_prepared(cur, sql, params).to_pandas()
-    df["rank"] = df["rank"].astype("Int64")
-    df["tier"] = df["tier"].astype(object).where(df["tier"].notna(), None)
+    # Via Arrow: several times cheaper than .df() for the string columns.
+    table = _execute_prepared(cur, sql, params)
+    rank, tier = _rank_and_tier(table, settings)
+    df = table.drop_columns(["rs"]).to_pandas()
+    df.insert(df.columns.get_loc("score") + 1, "rank", rank)
+    df.insert(df.columns.get_loc("rank") + 1, "tier", tier)
     return df
 
 

@@ -93,12 +93,15 @@ def rank_pandas_from_aggregates(frames: dict[str, pd.DataFrame], settings: dict,
     agg = pd.DataFrame({"n": gw.size(), "mean": gw.mean(), "median": gw.median(), "sum": gw.sum(),
                         "max": gw.max(), "min": gw.min()})
     if settings["aggregation"] == "normalized":
-        long["z"] = wa["z"].list.flatten().to_numpy(dtype="float64", na_value=np.nan)
-        long = long.merge(works[["id", "project"]].rename(columns={"id": "work_id"}), on="work_id")
+        # Per work its project's mean, std and full mark, repeated for each of its reviews.
+        project = wa["work_id"].map(works.set_index("id")["project"])
         ps = frames["project_stats"].set_index("project")
-        long["norm"] = _normalised_per_review(long["project"], long["z"], long["project"].map(ps["mean"]),
-                                              long["project"].map(ps["sd"]), max_totals)
-        agg["normalized"] = long.groupby("work_id")["norm"].mean()
+        per_work = pd.DataFrame({"p_mu": project.map(ps["mean"]), "p_sd": project.map(ps["sd"]),
+                                 "project": project})
+        rep = per_work.loc[per_work.index.repeat(n)].reset_index(drop=True)
+        z = wa["z"].list.flatten().to_numpy(dtype="float64", na_value=np.nan)
+        norm = _normalised_per_review(rep["project"], z, rep["p_mu"], rep["p_sd"], max_totals)
+        agg["normalized"] = norm.groupby(long["work_id"]).mean()
     else:
         agg["normalized"] = np.nan
     agg = agg.join(wa.set_index("work_id")[["n_assigned", "vetoed"]], how="outer")
