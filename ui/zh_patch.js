@@ -112,6 +112,10 @@
     [/^Number is below the allowed range\. Please enter a value greater than or equal to (.+)\.$/, "数值低于允许范围，请输入不小于 $1 的数。"],
     [/^Number is above the allowed range\. Please enter a value less than or equal to (.+)\.$/, "数值高于允许范围，请输入不大于 $1 的数。"],
     [/^(\d+) matches$/, "$1 项匹配"],
+    [/^day, (.+) start date$/, "$1 开始日期（日）"], [/^day, (.+) end date$/, "$1 结束日期（日）"],
+    [/^month, (.+) start date$/, "$1 开始日期（月）"], [/^month, (.+) end date$/, "$1 结束日期（月）"],
+    [/^year, (.+) start date$/, "$1 开始日期（年）"], [/^year, (.+) end date$/, "$1 结束日期（年）"],
+    [/^(.+) start date$/, "$1 开始日期"], [/^(.+) end date$/, "$1 结束日期"],
     [/^You can only select up to (\d+) options?\. Remove an option first\.$/, "最多只能选择 $1 项，请先移除一项。"]
   ];
   var ATTRS = ["title", "aria-label", "placeholder", "aria-placeholder", "aria-valuetext"];

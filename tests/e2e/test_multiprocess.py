@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from deploy.serve import NGINX, Cluster, free_port
-from tests.e2e.test_browser_selfcheck import _choose_project, _idle, _open, _run_check
+from tests.e2e.test_browser_selfcheck import _choose_project, _open, _run_check
 
 pytestmark = pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (scripts/setup.sh)")
 
@@ -86,7 +86,7 @@ def test_teachers_check_on_their_workers_and_judges_work_on_worker_0(cluster, pa
     page.get_by_label("密码").fill(cluster["admin_pw"])
     page.get_by_role("button", name="登录").click()
     page.get_by_text(re.compile("当前用户")).wait_for()
-    _idle(page)
+    page.locator(".st-key-sc_run button").wait_for()      # the page's last widget: its run is done
     page.get_by_role("link", name="进度", exact=True).click()           # switched over the websocket
     page.get_by_role("heading", name="评审进度").wait_for()
     assert page.url.startswith(url + "/judge/")

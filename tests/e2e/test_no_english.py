@@ -23,6 +23,9 @@ CSV_COLUMNS = {"username", "name", "school", "district", "projects", "stages", "
 PATH_IN_TEXT = re.compile(r"(?:^|(?<=[\s：:（(“]))[\w.\-]*/[^\s　，。；）)”]*")
 USERS = {"admin", "pingwei"}
 SAMPLE_NAMES = {"XX"}          # samplegen's schools are "XX市…"
+# Format names written as their extension ("Excel 表格（.xlsx）"): proper names like MP4.
+EXTENSIONS = {"docx", "doc", "wps", "xlsx", "xls", "et", "pptx", "ppt", "dps", "pdf", "zip", "rar", "mp4", "mov",
+              "mkv", "apk", "ipa", "epub", "h5p", "xmind", "ofd", "sb3", "odt", "ods", "odp", "rtf", "mht", "html"}
 RULE_ID = re.compile(r"^[a-z0-9]+(?:[._][a-z0-9]+)+$")
 FILE_NAME = re.compile(r"\.(mp4|mov|docx?|pdf|zip|rar|xlsx?|pptx?|txt|wps|html)$", re.I)
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-_+][A-Za-z0-9]+)*")
@@ -55,7 +58,7 @@ def english_words(page, allowed_extra: set[str] = frozenset()) -> list[str]:
     bad = []
     for text in page.evaluate(SCAN_JS) + [t for f in _frames(page) for t in f.evaluate(SCAN_JS)]:
         for w in WORD.findall(PATH_IN_TEXT.sub(" ", FILE_IN_TEXT.sub(" ", text))):
-            if (w in PROPER or w in USERS or w in SAMPLE_NAMES or w in CSV_COLUMNS or w in allowed_extra or RULE_ID.match(w) or FILE_NAME.search(w)
+            if (w in PROPER or w.lower() in EXTENSIONS or w in USERS or w in SAMPLE_NAMES or w in CSV_COLUMNS or w in allowed_extra or RULE_ID.match(w) or FILE_NAME.search(w)
                     or re.fullmatch(r"x\d+", w)):
                 continue
             bad.append(f"{w!r} in {text.strip()[:80]!r}")

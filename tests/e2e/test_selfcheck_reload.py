@@ -4,7 +4,7 @@ browser that never checked here (another session cookie) the page says plainly t
 from __future__ import annotations
 
 from samplegen.packages import make_package
-from tests.e2e.test_browser_selfcheck import _idle, _open, _run_check, _upload
+from tests.e2e.test_browser_selfcheck import _open, _run_check, _upload
 
 
 def test_reload_keeps_the_checked_result(page, app_url, tmp_path, artifacts):
@@ -28,7 +28,7 @@ def test_reload_keeps_uploaded_files_before_the_check(page, app_url, tmp_path):
     page.reload()
     page.get_by_text("页面已刷新：已恢复本浏览器").wait_for()
     page.locator(".st-key-sc_preview").get_by_text("已收到 4 个文件").wait_for(timeout=30_000)
-    _idle(page)
+    page.locator(".st-key-sc_run button").wait_for()      # the page's last widget: its run is done
     page.locator(".st-key-sc_run button").click()
     page.get_by_role("heading", name="检查结果").wait_for(timeout=120_000)
     assert "案例介绍文档：已提供" in page.locator("[data-testid='stMain']").inner_text()

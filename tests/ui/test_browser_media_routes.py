@@ -8,6 +8,7 @@ import gzip
 import http.client
 import json
 import re
+import socket
 import threading
 import time
 from urllib.parse import quote
@@ -15,7 +16,6 @@ from urllib.parse import quote
 import pytest
 
 from checks.media import browser_record
-from tests.ui.test_upload_route import _free_port
 from ui.selfcheck import assets_route, mediainfo_route, upload_route
 
 MI = {"media": {"track": [{"@type": "General", "FileSize": "1000"}]}}
@@ -30,14 +30,16 @@ def server(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RATING_DATA_DIR", str(data))
         mp.setenv("RATING_UPLOAD_ROUTE", "0")
-        port = _free_port()
+        sock = socket.create_server(("127.0.0.1", 0))     # bound here: no race for the port
         app = Starlette(routes=[*upload_route.routes(), *mediainfo_route.routes(), *assets_route.routes()])
-        srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=srv.run, daemon=True)
+        srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
+        deadline = time.monotonic() + 30
         while not srv.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the route server did not start"
             time.sleep(0.05)
-        yield ("127.0.0.1", port)
+        yield sock.getsockname()[:2]
         srv.should_exit = True
         thread.join(10)
 
