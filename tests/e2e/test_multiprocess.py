@@ -88,7 +88,8 @@ def test_teachers_check_on_their_workers_and_judges_work_on_worker_0(cluster, pa
     page.get_by_text(re.compile("当前用户")).wait_for()
     page.locator(".st-key-sc_run button").wait_for()      # the page's last widget: its run is done
     page.get_by_role("link", name="进度", exact=True).click()           # switched over the websocket
-    page.get_by_role("heading", name="评审进度").wait_for()
+    page.get_by_role("heading", name="按评委").wait_for()              # drawn after the database query
+    _idle(page)
     assert page.url.startswith(url + "/judge/")
     db_file = str(cluster["data"] / "scoring.duckdb")
     judge, *teachers = (psutil.Process(pid) for pid in cluster["cluster"].pids())

@@ -128,9 +128,15 @@ function fail(it, msg) {
 let nudge = null;
 function refreshChecklist() {         // same origin: press the checklist fragment's hidden button
   if (nudge) return;                  // at most twice a second, however many files finish
-  nudge = setTimeout(() => {
+  nudge = setTimeout(function tryNudge() {
+    const doc = window.parent.document;
+    const app = doc.querySelector("[data-testid='stApp']");
+    const state = app && app.dataset.testScriptState;
+    // Never while the page runs: a fragment rerun would cut that run short and drop what it had
+    // not drawn yet (the 开始检查 button). Try again when it is done.
+    if (state && state !== "notRunning") { nudge = setTimeout(tryNudge, 500); return; }
     nudge = null;
-    const b = window.parent.document.querySelector(".st-key-" + CFG.refreshKey + " button");
+    const b = doc.querySelector(".st-key-" + CFG.refreshKey + " button");
     if (b) b.click();
   }, 500);
 }
