@@ -8,14 +8,13 @@ import gzip
 import http.client
 import json
 import re
-import socket
-import threading
 import time
 from urllib.parse import quote
 
 import pytest
 
 from checks.media import browser_record
+from tests.ui.route_server import serve_routes
 from ui.selfcheck import assets_route, mediainfo_route, upload_route
 
 MI = {"media": {"track": [{"@type": "General", "FileSize": "1000"}]}}
@@ -23,25 +22,12 @@ MI = {"media": {"track": [{"@type": "General", "FileSize": "1000"}]}}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    import uvicorn
-    from starlette.applications import Starlette
-
     data = tmp_path_factory.mktemp("data")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RATING_DATA_DIR", str(data))
         mp.setenv("RATING_UPLOAD_ROUTE", "0")
-        sock = socket.create_server(("127.0.0.1", 0))     # bound here: no race for the port
-        app = Starlette(routes=[*upload_route.routes(), *mediainfo_route.routes(), *assets_route.routes()])
-        srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not srv.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the route server did not start"
-            time.sleep(0.05)
-        yield sock.getsockname()[:2]
-        srv.should_exit = True
-        thread.join(10)
+        with serve_routes([*upload_route.routes(), *mediainfo_route.routes(), *assets_route.routes()]) as address:
+            yield address
 
 
 def _request(server, method, path, body=None, headers=None):

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
-import threading
-import time
 import tomllib
 
 import pytest
@@ -18,6 +15,7 @@ from streamlit import config
 
 from tests.conftest import REPO
 from tests.e2e.conftest import start_server, stop_server
+from tests.ui.route_server import serve_routes
 from ui.selfcheck import upload_route
 
 MIB = 1024 * 1024
@@ -63,25 +61,12 @@ def test_the_cap_follows_the_option(cap_mib, mib):
 @pytest.fixture(scope="module")
 def route_server(tmp_path_factory):
     """The route alone under uvicorn in this process, so the real option set here applies."""
-    import uvicorn
-    from starlette.applications import Starlette
-
     data = tmp_path_factory.mktemp("caps-data")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RATING_DATA_DIR", str(data))
         mp.setenv("RATING_UPLOAD_ROUTE", "0")
-        sock = socket.create_server(("127.0.0.1", 0))     # bound here: no race for the port
-        srv = uvicorn.Server(uvicorn.Config(Starlette(routes=upload_route.routes()), log_level="warning",
-                                            lifespan="off"))
-        thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not srv.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the upload route server did not start"
-            time.sleep(0.05)
-        yield sock.getsockname()
-        srv.should_exit = True
-        thread.join(10)
+        with serve_routes(upload_route.routes()) as address:
+            yield address
 
 
 @pytest.mark.parametrize("mib", [1, 2])

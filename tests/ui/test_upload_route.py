@@ -6,38 +6,25 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+from tests.ui.route_server import serve_routes
 from ui.selfcheck import upload_route
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """One uvicorn server running just these routes, data dir in a temp folder."""
-    import uvicorn
-    from starlette.applications import Starlette
-
     data = tmp_path_factory.mktemp("data")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RATING_DATA_DIR", str(data))
         mp.setenv("RATING_UPLOAD_ROUTE", "0")        # restored after the module: AppTests stay unmounted
-        sock = socket.create_server(("127.0.0.1", 0))     # bound here: no race for the port
-        srv = uvicorn.Server(uvicorn.Config(Starlette(routes=upload_route.routes()), log_level="warning",
-                                            lifespan="off"))
-        thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not srv.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the upload route server did not start"
-            time.sleep(0.05)
-        yield sock.getsockname()
-        srv.should_exit = True
-        thread.join(10)
+        with serve_routes(upload_route.routes()) as address:
+            yield address
 
 
 def _request(server, method: str, path: str, body=None, headers=None):
