@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import threading
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from checkpool import worker
@@ -121,34 +122,50 @@ class CheckPool:
                 raise QueueFull()
             ticket = Ticket(self, job)
             self._waiting.append(ticket)
-            self._pump()
+        self._pump()
         return ticket
 
     def _pump(self) -> None:
-        """Hand waiting tickets to the executor while slots are free (lock held)."""
+        """Hand waiting tickets to the executor while slots are free. Never called with the lock
+        held: a job that is already done when its callback is added runs that callback at once,
+        in this thread, and the callback takes the lock (a quick job on a loaded machine hung
+        the pool that way)."""
+        while True:
+            with self._lock:
+                ticket = self._next_locked()
+                if ticket is None:
+                    return
+                executor = self._exec()
+            try:
+                inner = executor.submit(*ticket.job)
+            except Exception as exc:          # a broken pool: fail this check, rebuild the pool next time
+                with self._lock:
+                    self._running -= 1
+                    if self._executor is executor:
+                        self._executor = None
+                ticket.future.set_exception(exc)
+                continue
+            inner.add_done_callback(lambda f, t=ticket: self._finished(t, f))
+
+    def _next_locked(self) -> Ticket | None:
+        """The next waiting ticket that still wants to run, its slot taken; None when full or empty."""
         while self._running < self.size and self._waiting:
             ticket = self._waiting.popleft()
             if not ticket.future.set_running_or_notify_cancel():
                 continue                      # cancelled while it waited (the client left)
             ticket.started = True
             self._running += 1
-            try:
-                inner = self._exec().submit(*ticket.job)
-            except Exception as exc:          # a broken pool: fail this check, rebuild the pool next time
-                self._running -= 1
-                self._executor = None
-                ticket.future.set_exception(exc)
-                continue
-            inner.add_done_callback(lambda f, t=ticket: self._finished(t, f))
+            return ticket
+        return None
 
     def _finished(self, ticket: Ticket, inner: cf.Future) -> None:
         try:
             exc = inner.exception()
-            if isinstance(exc, cf.process.BrokenProcessPool):
+            if isinstance(exc, BrokenProcessPool):
                 with self._lock:              # a pool process was killed (OOM): start a new pool
-                    if self._executor is not None:
-                        self._executor.shutdown(wait=False, cancel_futures=False)
-                    self._executor = None
+                    broken, self._executor = self._executor, None
+                if broken is not None:
+                    broken.shutdown(wait=False, cancel_futures=False)
             if exc is not None:
                 ticket.future.set_exception(exc)
             else:
@@ -156,7 +173,7 @@ class CheckPool:
         finally:                              # whatever happened, the slot is free again
             with self._lock:
                 self._running -= 1
-                self._pump()
+            self._pump()
 
     def ahead(self, ticket: Ticket) -> int:
         """Works before this one: those running plus those waiting in front; 0 once it runs."""

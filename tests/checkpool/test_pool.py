@@ -71,3 +71,26 @@ def test_a_video_check_leaves_no_mediainfo_worker_behind(tmp_path):
         p.shutdown()
     assert not psutil.pid_exists(pool_pid)
     assert not psutil.pid_exists(workers[0].pid)
+
+
+def test_a_job_done_before_its_callback_is_added_does_not_hang_the_pool(monkeypatch):
+    """On a loaded machine a quick job can finish before the pool adds its done-callback; the
+    callback then runs at once in the submitting thread and must not wait for a lock that thread
+    holds. An executor whose futures are done on return makes that ordering certain."""
+    import concurrent.futures as cf
+    import threading
+
+    class DoneAtOnce:
+        def submit(self, fn, *args):
+            f = cf.Future()
+            f.set_result(fn(*args))
+            return f
+
+    p = CheckPool(size=1, max_queue=2)
+    monkeypatch.setattr(p, "_exec", lambda: DoneAtOnce())
+    got = []
+    t = threading.Thread(target=lambda: got.extend(p.submit_call(os.getpid).result(5) for _ in range(3)),
+                         daemon=True)
+    t.start()
+    t.join(10)
+    assert got == [os.getpid()] * 3 and p.load()["running"] == 0
