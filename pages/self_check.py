@@ -9,7 +9,7 @@ from ui.selfcheck import persist
 from ui.selfcheck.dropzone import dropzone
 from ui.selfcheck.forms import form_helper
 from ui.selfcheck.picker import pick_project, show_requirements
-from ui.selfcheck.preview import live_checklist
+from ui.selfcheck.preview import remember_project
 from ui.selfcheck.report import render_report
 from ui.selfcheck.upload import RESULT_KEY, check_streamed, run_check, upload_token, upload_widgets
 
@@ -40,8 +40,8 @@ with tab_check:
     token = upload_token()
     if token:                   # the server streams uploads to disk (ui/selfcheck/upload_route.py)
         persist.remember_token(token)
-        dropzone(token)
-        live_checklist(token, project)     # ticks the checklist as each upload finishes
+        remember_project(token, project, subtype)    # the frame's checklist follows the picker
+        dropzone(token)                    # draws its own checklist as each upload finishes
         if st.button("开始检查", type="primary", key="sc_run"):
             with st.spinner("正在检查，请稍候……"):
                 checked = check_streamed(token, project, subtype)

@@ -59,9 +59,9 @@ def test_good_package_folder_passes(page, app_url, tmp_path, artifacts):
     level1 = make_package(tmp_path / "pkg", "training_case", cache_dir=tmp_path / "cache")
     _open(page, app_url)
     _upload(page, "dir", level1, "案例介绍")
-    # Before 开始检查: the checklist under the uploader has ticked every item (the frame nudges its
-    # fragment as files finish, so wait for the refresh that saw the last file).
-    checklist = page.locator(".st-key-sc_preview")
+    # Before 开始检查: the checklist the uploader frame draws under its list has ticked every item
+    # (it refetches as files finish, so wait for the drawing that saw the last file).
+    checklist = page.frame_locator("iframe[title='作品文件上传']").locator("#check")
     checklist.get_by_text("已收到 4 个文件").wait_for(timeout=30_000)
     text = checklist.inner_text()
     assert text.count("✅") == 4 and "⬜" not in text, text
@@ -105,3 +105,15 @@ def test_rar_archive_is_checked_from_the_files_picker(page, app_url):
     assert re.search(r"不通过：\d+ 项不符合要求",
                      page.locator("[data-testid='stAlertContentError']").first.inner_text())
     assert "规则编号 package.layout" in page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_the_checklist_follows_a_project_picked_after_the_upload(page, app_url, tmp_path):
+    video = make_video(tmp_path / "教学活动录像.mp4", seconds=1, fps=25)
+    _open(page, app_url)
+    _upload(page, "files", video, "教学活动录像.mp4")
+    checklist = page.frame_locator("iframe[title='作品文件上传']").locator("#check")
+    checklist.get_by_text("还不能确定项目类型").wait_for(timeout=30_000)
+    _choose_project(page, "职业教育实践性教学案例")          # a page run: the frame redraws after it
+    checklist.get_by_text("项目类型：职业教育实践性教学案例（已选择）").wait_for(timeout=30_000)
+    assert "✅ 教学活动录像：教学活动录像.mp4" in checklist.inner_text()
+    assert page.get_by_role("heading", name="检查结果").count() == 0     # nothing checked yet

@@ -75,7 +75,10 @@ def test_30fps_video_is_checked_without_uploading_it(page, server, tmp_path, art
     _open(page, url)
     _choose_project(page, "职业教育实践性教学案例")
     frame = _pick(page, "files", video, rows=1)
-    assert frame.locator("#list .st").inner_text() == "已分析"
+    # Its verdict is in the row at once, before 开始检查: the server judged the JSON for the project.
+    assert frame.locator("#list .st").inner_text() == "已分析：不符合要求"
+    assert frame.locator("#list > div").first.get_attribute("data-verdict") == "fail"
+    assert "30" in frame.locator("#list .note.bad").first.inner_text()      # the frame rate it read
     assert "1 个视频已在本机分析" in frame.locator("#summary").inner_text()
     got = _received(data_dir)
     assert list(got) == ["教学活动录像.mp4"]
@@ -122,7 +125,7 @@ def test_a_dropped_video_is_checked_without_uploading_it(page, server, tmp_path)
     }""", [base64.b64encode(video.read_bytes()).decode(), video.name])
     ui = page.frame_locator(FRAME)
     ui.locator("#summary[data-state='done']").wait_for()
-    assert ui.locator("#list .st").inner_text() == "已分析"
+    assert ui.locator("#list .st").inner_text() == "已分析：不符合要求"
     got = _received(data_dir)
     assert list(got) == ["课堂实录.mp4"] and got["课堂实录.mp4"].startswith(MAGIC) and len(got["课堂实录.mp4"]) < 64_000
     _check(page)
@@ -139,6 +142,7 @@ def test_browser_and_server_give_the_same_findings(page, server, video_cache, tm
     videos = [sample(video_cache, n) for n in SAMPLES]
     _open(page, url)
     frame = _pick(page, "files", [str(v) for v in videos], rows=len(videos))
+    # no project chosen (auto): no quick verdict in the rows, the full check decides
     assert [s.inner_text() for s in frame.locator("#list .st").all()] == ["已分析"] * len(videos)
     got = _received(data_dir)
     assert sorted(got) == sorted(v.name for v in videos)

@@ -24,10 +24,11 @@ def test_reload_keeps_uploaded_files_before_the_check(page, app_url, tmp_path):
     level1 = make_package(tmp_path / "pkg", "training_case", cache_dir=tmp_path / "cache")
     _open(page, app_url)
     _upload(page, "dir", level1, "案例介绍")
-    page.locator(".st-key-sc_preview").get_by_text("已收到 4 个文件").wait_for(timeout=30_000)
+    checklist = page.frame_locator("iframe[title='作品文件上传']").locator("#check")
+    checklist.get_by_text("已收到 4 个文件").wait_for(timeout=30_000)
     page.reload()
     page.get_by_text("页面已刷新：已恢复本浏览器").wait_for()
-    page.locator(".st-key-sc_preview").get_by_text("已收到 4 个文件").wait_for(timeout=30_000)
+    checklist.get_by_text("已收到 4 个文件").wait_for(timeout=30_000)     # the frame reads the kept token
     page.locator(".st-key-sc_run button").wait_for()      # the page's last widget: its run is done
     page.locator(".st-key-sc_run button").click()
     page.get_by_role("heading", name="检查结果").wait_for(timeout=120_000)

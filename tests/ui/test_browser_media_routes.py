@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from checks.media import browser_record
+from tests.checks.media.test_browser_record import mediainfo_json, needs_node
 from tests.ui.route_server import serve_routes
 from ui.selfcheck import assets_route, mediainfo_route, upload_route
 
@@ -49,7 +50,8 @@ def test_the_json_is_stored_as_a_record_at_the_videos_path(server):
     token = upload_route.mint()
     env = {"size": 1000, "kind": "mov", "mediainfo": MI}
     assert _put(server, token, "小学A校张三/录像/课堂实录.mp4", env) == (201, {"path": "小学A校张三/录像/课堂实录.mp4",
-                                                                          "bytes": len(json.dumps(env))})
+                                                                          "bytes": len(json.dumps(env)),
+                                                                          "verdict": None})
     record = upload_route.files_root(token) / "小学A校张三" / "录像" / "课堂实录.mp4"
     assert record.read_bytes() == browser_record.MAGIC + json.dumps(env, separators=(",", ":")).encode()
     assert _put(server, token, "../../逃逸.mp4", env)[1]["path"] == "逃逸.mp4"      # sanitised like uploads
@@ -118,3 +120,31 @@ def test_the_wasm_is_the_mediainfolib_of_the_server():
     wasm = assets_route.FILES["MediaInfoModule.wasm"][0].read_bytes()
     server_version = MediaInfo._get_library()[3]           # (major, minor) of the loaded libmediainfo
     assert f"MediaInfoLib - v{server_version[0]}.{server_version[1]:02d}".encode() in wasm
+
+
+@needs_node
+def test_the_answer_carries_the_videos_verdict_for_the_pages_project(server, tmp_path, monkeypatch):
+    """The uploader row shows it before 开始检查: the engine judged the JSON for the chosen project."""
+    from checkpool import CheckPool, pool as pool_mod
+    from samplegen.media import make_video
+    from ui.selfcheck.preview import remember_project
+    test_pool = CheckPool(size=1, max_queue=1)
+    monkeypatch.setattr(pool_mod, "_POOL", test_pool)
+    try:
+        fps30 = make_video(tmp_path / "教学活动录像.mp4", seconds=1, fps=30)
+        fps25 = make_video(tmp_path / "ok.mp4", seconds=1, fps=25)
+        token = upload_route.mint()
+        env = {"size": fps30.stat().st_size, "kind": "mp4", "mediainfo": mediainfo_json(fps30)}
+        assert _put(server, token, "教学活动录像.mp4", env)[1]["verdict"] is None     # no project chosen yet
+        remember_project(token, "vocational_practice")
+        status, body = _put(server, token, "教学活动录像.mp4", env)
+        assert status == 201 and body["verdict"]["ok"] is False
+        assert any("30" in line and "25" in line for line in body["verdict"]["lines"]), body
+        other = upload_route.mint()
+        remember_project(other, "vocational_practice")
+        env = {"size": fps25.stat().st_size, "kind": "mp4", "mediainfo": mediainfo_json(fps25)}
+        verdict = _put(server, other, "教学活动录像.mp4", env)[1]["verdict"]
+        assert verdict["ok"] is False and len(verdict["lines"]) == 1          # 25 fps: only its length fails
+        assert "1秒" in verdict["lines"][0] and "15分00秒" in verdict["lines"][0]
+    finally:
+        test_pool.shutdown()

@@ -246,81 +246,38 @@ def test_streamed_check_reads_the_token_folder_then_deletes_it(tmp_path, monkeyp
     assert "sc_token" not in at.session_state
 
 
-def _checklist_script(folder: str, project):
-    """The preview view as the page's fragment draws it, on a folder the test fills (AppTest has no
-    upload route, so nothing streams in)."""
-    from pathlib import Path
-
-    from ui.selfcheck.preview import list_uploads, render_checklist
-    render_checklist(list_uploads(Path(folder)), project)
-
-
-def _preview_text(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+def _lines(c: dict) -> list[str]:
+    """The checklist as the uploader frame draws it, one line per item."""
+    return [("✅ " if it["done"] else "⬜ ") + it["name"] + ("（可选）" if it["optional"] else "") + "：" + it["files"]
+            for it in c["items"]]
 
 
 def test_upload_checklist_ticks_what_has_arrived_and_leaves_the_video_open(tmp_path):
     from samplegen.packages import make_package
+    from ui.selfcheck.preview import checklist, list_uploads
     make_package(tmp_path / "up", "fusion_case", flaws={"no_video"}, cache_dir=tmp_path / "cache")
-    at = AppTest.from_function(_checklist_script, args=(str(tmp_path / "up"), None), default_timeout=30).run()
-    assert not at.exception
-    text = _preview_text(at)
-    assert "**已收到 4 个文件**" in text
-    assert "项目类型：融合创新应用教学案例（按二级文件夹“融合创新应用教学案例”识别）" in text
-    assert "- ✅ **汇总表**：汇总表.xlsx" in text and "- ✅ **相关材料**：相关材料.zip" in text
-    assert "- ⬜ **教学活动录像**：尚未收到" in text
-    assert text.count("✅") == 4 and text.count("⬜") == 1
-    assert "点击“开始检查”后会逐个读取文件内容" in text           # said to be a preview
+    c = checklist(list_uploads(tmp_path / "up"), None)
+    assert c["head"].startswith("已收到 4 个文件，共 ")
+    assert c["caption"].startswith("项目类型：融合创新应用教学案例（按二级文件夹“融合创新应用教学案例”识别）")
+    lines = _lines(c)
+    assert "✅ 汇总表：汇总表.xlsx" in lines and "✅ 相关材料：相关材料.zip" in lines
+    assert "⬜ 教学活动录像：尚未收到" in lines
+    assert sum(line.startswith("✅") for line in lines) == 4 and sum(line.startswith("⬜") for line in lines) == 1
+    assert "点击“开始检查”后会逐个读取文件内容" in c["note"]           # said to be a preview
 
 
 def test_upload_checklist_before_any_file_and_for_a_rar(tmp_path):
+    from ui.selfcheck.preview import checklist, list_uploads
     empty = tmp_path / "files"
     empty.mkdir()
-    at = AppTest.from_function(_checklist_script, args=(str(empty), "fusion_case"), default_timeout=30).run()
-    assert [c.value for c in at.caption] == ["文件上传完成后，这里会按文件名逐项勾选报送内容清单。"]
+    assert checklist(list_uploads(empty), "fusion_case") == {"empty": "文件上传完成后，这里会按文件名逐项勾选报送内容清单。"}
     (empty / "小学A校张三.rar").write_bytes(b"Rar!\x1a\x07\x01\x00")
-    at = AppTest.from_function(_checklist_script, args=(str(empty), None), default_timeout=30).run()
-    assert "已收到压缩包“小学A校张三.rar”" in at.info[0].value and "✅" not in _preview_text(at)
+    c = checklist(list_uploads(empty), None)
+    assert "已收到压缩包“小学A校张三.rar”" in c["info"] and c["items"] == []
 
 
-def test_upload_checklist_shows_hostile_names_literally(tmp_path):
-    (tmp_path / ":red[教学活动录像]*x*.mp4").write_bytes(b"v")
-    at = AppTest.from_function(_checklist_script, args=(str(tmp_path), "vocational_practice"),
-                               default_timeout=30).run()
-    assert "- ✅ **教学活动录像**：\\:red\\[教学活动录像\\]\\*x\\*.mp4" in _preview_text(at)
-
-
-def _live_checklist_script():
-    """The fragment itself on a minted token whose folder the test fills; the project comes from
-    session state so the test can change it between runs, as the picker does."""
-    import streamlit as st
-
-    from ui.selfcheck.preview import live_checklist
-    from ui.selfcheck.upload import upload_token
-    token = upload_token()
-    st.session_state["token_used"] = token
-    live_checklist(token, st.session_state.get("proj"))
-
-
-def test_live_checklist_reads_the_token_folder_and_follows_the_project(tmp_path, monkeypatch):
-    import shutil
-
-    from samplegen.packages import make_package
-    from ui.selfcheck import upload_route
-    monkeypatch.setenv("RATING_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("RATING_UPLOAD_ROUTE", "1")           # as if app.py mounted the route
-    at = AppTest.from_function(_live_checklist_script, default_timeout=30).run()
-    assert not at.exception and "文件上传完成后" in at.caption[0].value
-    level1 = make_package(tmp_path / "pkg", "training_case", cache_dir=tmp_path / "cache")
-    root = upload_route.files_root(at.session_state["token_used"], create=True)
-    shutil.copytree(level1, root / level1.name)            # what the route leaves after a folder upload
-    (root.parent / "partial" / "0.part").write_bytes(b"in flight")   # not finished: not counted
-    at.button(key="sc_refresh").click().run()                # what the uploader frame presses
-    text = _preview_text(at)
-    assert "**已收到 4 个文件**" in text and text.count("✅") == 4 and "⬜" not in text
-    assert "（按二级文件夹“教师研修案例”识别）" in text
-    at.session_state["proj"] = "fusion_case"                # the teacher picks another project
-    at.run()
-    text = _preview_text(at)
-    assert "项目类型：融合创新应用教学案例（已选择）" in text
-    assert "- ⬜ **教学活动录像**：尚未收到" in text and "- ✅ **案例介绍文档**：案例介绍.docx" in text
+def test_upload_checklist_keeps_hostile_names_as_plain_text(tmp_path):
+    (tmp_path / "<img src=x onerror=alert(1)>教学活动录像*x*.mp4").write_bytes(b"v")
+    from ui.selfcheck.preview import checklist, list_uploads
+    c = checklist(list_uploads(tmp_path), "vocational_practice")
+    assert "✅ 教学活动录像：<img src=x onerror=alert(1)>教学活动录像*x*.mp4" in _lines(c)   # the frame sets it as text

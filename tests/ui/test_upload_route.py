@@ -229,3 +229,28 @@ def test_a_stalled_upload_is_cut_and_its_partial_file_removed(server, monkeypatc
     assert status == 408 and body["error"].startswith("上传长时间没有进展")
     _wait(lambda: _partials(token) == [], "the partial file was left behind")
     assert _tree(token) == {}
+
+
+def test_the_checklist_counts_finished_files_and_follows_the_pages_project(server, tmp_path):
+    """What the uploader frame draws under its list: GET <token>?checklist after each finished file
+    and after each page run (the page tells the route its project; here: remember_project)."""
+    import shutil
+
+    from samplegen.packages import make_package
+    from ui.selfcheck.preview import remember_project
+    token = upload_route.mint()
+    status, body = _request(server, "GET", f"{upload_route.PREFIX}/{token}?checklist=1")
+    assert status == 200 and body["checklist"] == {"empty": "文件上传完成后，这里会按文件名逐项勾选报送内容清单。"}
+    level1 = make_package(tmp_path / "pkg", "training_case", cache_dir=tmp_path / "cache")
+    root = upload_route.files_root(token, create=True)
+    shutil.copytree(level1, root / level1.name)            # what the route leaves after a folder upload
+    (root.parent / "partial" / "0.part").write_bytes(b"in flight")   # not finished: not counted
+    c = _request(server, "GET", f"{upload_route.PREFIX}/{token}?checklist=1")[1]["checklist"]
+    assert c["head"].startswith("已收到 4 个文件") and "（按二级文件夹“教师研修案例”识别）" in c["caption"]
+    assert [it["done"] for it in c["items"]] == [True] * 4
+    remember_project(token, "fusion_case")                  # the teacher picks another project
+    c = _request(server, "GET", f"{upload_route.PREFIX}/{token}?checklist=1")[1]["checklist"]
+    assert c["caption"].startswith("项目类型：融合创新应用教学案例（已选择）")
+    assert {"name": "教学活动录像", "done": False, "optional": False, "files": "尚未收到"} in c["items"]
+    assert {"name": "案例介绍文档", "done": True, "optional": False, "files": "案例介绍.docx"} in c["items"]
+    assert _request(server, "GET", f"{upload_route.PREFIX}/{_signed(time.time() - 10**6)}?checklist=1")[0] == 403

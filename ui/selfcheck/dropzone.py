@@ -3,8 +3,9 @@
 A small HTML+JS page in st.iframe (same origin, scripts allowed): two pickers (files / whole
 folder) and a drop area that also takes dropped folders. Each file is sent with its relative path
 by XMLHttpRequest PUT (the browser streams the File from disk; XHR, unlike fetch, reports upload
-progress). The page reads the token folder on disk; the frame only nudges the checklist fragment
-(ui/selfcheck/preview.py) to re-read it when files finish, by pressing its hidden button.
+progress). The page reads the token folder on disk when 开始检查 is pressed. Under its file list the
+frame draws the checklist of items filled so far from the route's JSON (ui/selfcheck/preview.py),
+after each finished file and after each page run; it never makes the page rerun itself.
 
 A file whose content is video is first analysed in the browser (static/browser_media.js, MediaInfo
 as WebAssembly): only its MediaInfo JSON goes to ui/selfcheck/mediainfo_route.py, the video stays
@@ -17,7 +18,6 @@ import json
 import streamlit as st
 
 from ui.selfcheck import assets_route, mediainfo_route, upload_route
-from ui.selfcheck.preview import REFRESH_KEY
 
 TITLE = "作品文件上传"
 _HTML = r"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
@@ -32,12 +32,17 @@ button:hover{border-color:#ff4b4b;color:#ff4b4b}
 #summary.done{color:#177233}#summary.failed{color:#bd1f1f}
 #bar{height:6px;background:#e6e6e6;border-radius:3px;margin-top:6px;overflow:hidden}
 #bar>div{height:100%;width:0;background:#ff4b4b}
-#list{max-height:150px;overflow:auto;margin-top:6px;font-size:13px}
+#list{max-height:110px;overflow:auto;margin-top:6px;font-size:13px}
 #list div{display:flex;justify-content:space-between;gap:8px;border-bottom:1px solid #eee;padding:1px 0}
 #list .name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 #list .err{color:#bd1f1f}#list .ok{color:#177233}
 #list div.note{display:block;color:#8a5a00;font-size:12px;border-bottom:none}
+#list div.note.bad{color:#bd1f1f}
 input[type=file]{display:none}
+#check{margin-top:10px;max-height:200px;overflow:auto;line-height:1.6}
+#check .head{font-weight:600}#check .cap{color:#666;font-size:13px}
+#check .info{background:#e8f0fe;color:#1d4ed8;border-radius:6px;padding:6px 10px;margin:4px 0}
+#check ul{margin:2px 0;padding-left:4px;list-style:none}#check b{font-weight:600}
 </style>__MI_SCRIPT__</head><body>
 <div id="zone">
  <div class="row">
@@ -52,6 +57,7 @@ input[type=file]{display:none}
  <div id="bar"><div></div></div>
  <div id="list"></div>
 </div>
+<div id="check" aria-live="polite"></div>
 <script>
 const CFG = __CFG__;
 const $ = id => document.getElementById(id);
@@ -111,6 +117,7 @@ async function analyseHere(it, kind) {
   if (res.ok) {
     stats.done++; stats.count++; stats.local++;
     st.textContent = "已分析"; st.className = "st ok"; it.el.title = "该视频在本机分析，未上传";
+    if (res.verdict) showVerdict(it, res.verdict);
     show(); return refreshChecklist();
   }
   stats.fallback++;
@@ -120,26 +127,74 @@ async function analyseHere(it, kind) {
   st.textContent = "等待上传";
   toUpload(it);
 }
+// The server's quick judgement of a video analysed here: pass, or what fails (the report after
+// 开始检查 gives the fixes). data-verdict is read by tests and bench/bench_browser_video.py.
+function showVerdict(it, v) {
+  const st = it.el.querySelector(".st");
+  st.textContent = v.ok ? "已分析：符合要求" : "已分析：不符合要求";
+  st.className = v.ok ? "st ok" : "st err";
+  it.el.dataset.verdict = v.ok ? "pass" : "fail";
+  let after = it.el;
+  for (const line of v.lines) {
+    const note = document.createElement("div");
+    note.className = v.ok ? "note" : "note bad"; note.textContent = line;
+    after.after(note); after = note;
+  }
+}
 function fail(it, msg) {
   stats.failed++; stats.sent += it.file.size;
   const st = it.el.querySelector(".st"); st.textContent = "失败：" + msg; st.className = "st err";
   show();
 }
-let nudge = null;
-function refreshChecklist() {         // same origin: press the checklist fragment's hidden button
-  if (nudge) return;                  // at most twice a second, however many files finish
-  nudge = setTimeout(function tryNudge() {
-    const doc = window.parent.document;
-    const app = doc.querySelector("[data-testid='stApp']");
-    const state = app && app.dataset.testScriptState;
-    // Never while the page runs: a fragment rerun would cut that run short and drop what it had
-    // not drawn yet (the 开始检查 button). Try again when it is done.
-    if (state && state !== "notRunning") { nudge = setTimeout(tryNudge, 500); return; }
-    nudge = null;
-    const b = doc.querySelector(".st-key-" + CFG.refreshKey + " button");
-    if (b) b.click();
-  }, 500);
+// The checklist under the list: fetched from the route after files finish and after each page run
+// (the teacher may have picked another project). One request at a time; calls meanwhile coalesce.
+let fetching = false, refetch = false;
+async function refreshChecklist() {
+  if (fetching) { refetch = true; return; }
+  fetching = true;
+  do {
+    refetch = false;
+    try {
+      const r = await fetch(CFG.url + "?checklist=1", {cache: "no-store"});
+      if (r.ok) drawChecklist((await r.json()).checklist);
+    } catch (e) {}
+  } while (refetch);
+  fetching = false;
 }
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text;       // names are untrusted: always text, never HTML
+  return e;
+}
+function drawChecklist(c) {
+  const box = $("check");
+  box.textContent = "";
+  if (!c) return;
+  if (c.empty) { box.appendChild(el("div", "cap", c.empty)); return; }
+  box.appendChild(el("div", "head", c.head));
+  if (c.info) box.appendChild(el("div", "info", c.info));
+  if (c.caption) box.appendChild(el("div", "cap", c.caption));
+  if (c.items && c.items.length) {
+    const ul = el("ul");
+    for (const it of c.items) {
+      const li = el("li");
+      li.dataset.done = it.done ? "1" : "0";
+      li.append((it.done ? "✅ " : "⬜ "), el("b", null, it.name), (it.optional ? "（可选）" : "") + "：" + it.files);
+      ul.appendChild(li);
+    }
+    box.appendChild(ul);
+  }
+  if (c.unplaced) box.appendChild(el("div", "cap", c.unplaced));
+  if (c.note) box.appendChild(el("div", "cap", c.note));
+}
+// After each page run (a changed project), redraw: watch the page's run state (same origin).
+try {
+  const app = window.parent.document.querySelector("[data-testid='stApp']");
+  if (app) new MutationObserver(() => {
+    if (app.dataset.testScriptState === "notRunning") refreshChecklist();
+  }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+} catch (e) {}
 function pump() {
   while (running < PARALLEL && queue.length) send(queue.shift());
 }
@@ -203,6 +258,7 @@ if (window.BrowserMedia && CFG.miUrl) {
 }
 zone.addEventListener("dragover", e => { e.preventDefault(); zone.classList.add("over"); });
 zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+refreshChecklist();                   // a reloaded page keeps its token's files
 zone.addEventListener("drop", async e => {
   e.preventDefault(); zone.classList.remove("over");
   const entries = [...e.dataTransfer.items].map(i => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
@@ -220,11 +276,11 @@ def dropzone(token: str) -> None:
     cap = upload_route.max_file_bytes()
     assets = assets_route.url_base()      # None when node_modules is missing: upload everything
     cfg = {"url": f"{upload_route.url_prefix()}/{token}", "maxFile": cap, "fileMb": cap // 1024 // 1024,
-           "maxFiles": upload_route.MAX_FILES, "refreshKey": REFRESH_KEY,
+           "maxFiles": upload_route.MAX_FILES,
            "miUrl": f"{mediainfo_route.url_prefix()}/{token}" if assets else None}
     script = f'<script src="{assets}/browser_media.js"></script>' if assets else ""
     html = (_HTML.replace("__CFG__", json.dumps(cfg)).replace("__MI_SCRIPT__", script)
             .replace("__FILE_MB__", str(cap // 1024 // 1024))
             .replace("__TOTAL_MB__", str(upload_route.MAX_TOKEN_BYTES // 1024 // 1024))
             .replace("__MAX_FILES__", str(upload_route.MAX_FILES)))
-    st.iframe(html, height=300, alt=TITLE)
+    st.iframe(html, height=500, alt=TITLE)

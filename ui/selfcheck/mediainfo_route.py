@@ -6,17 +6,27 @@ The body (at most a few hundred KB) is checked for shape by checks.media.browser
 in the token's files/ folder at the video's own path as a record file, where the check finds it
 (check_paths(..., browser_media=True)). The MediaInfo content itself is judged there, so a forged
 one becomes a finding in the report. Tokens and folders are those of ui/selfcheck/upload_route.py.
+
+The answer also carries this video's own verdict, so the uploader row shows it within a second of
+the pick: the same engine in the check pool, on the files received so far, for the project the
+page has chosen (ui/selfcheck/preview.remember_project); only findings about this file are kept.
+The full check after 开始检查 stays the verdict of record.
 """
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import secrets
+from pathlib import Path
 
 from checks.media import browser_record
 from ui.selfcheck import upload_route
 from ui.uploads import safe_parts
 
+log = logging.getLogger(__name__)
 PREFIX = "/api/selfcheck-media"
+QUICK_VERDICT_S = 5          # past this the row just says 已分析; the full check still judges it
 
 
 def url_prefix() -> str:
@@ -67,7 +77,42 @@ def routes() -> list:
         except OSError:
             part.unlink(missing_ok=True)
             return fail(400, "文件夹中有同名的文件和文件夹，无法保存，请修改名称后重试。")
-        return JSONResponse({"path": "/".join(dest.relative_to(files_dir).parts), "bytes": len(body)},
+        rel = "/".join(dest.relative_to(files_dir).parts)
+        return JSONResponse({"path": rel, "bytes": len(body), "verdict": await quick_verdict(token, files_dir, rel)},
                             status_code=201)
 
     return [Route(url_prefix() + "/{token}/{relpath:path}", put, methods=["PUT"])]
+
+
+async def quick_verdict(token: str, files_dir: Path, rel: str) -> dict | None:
+    """{ok, lines} for the video at `rel`, or None (no project chosen yet, pool busy, too slow)."""
+    from checkpool import QueueFull, get_pool
+    from ui.selfcheck.preview import project_of, subtype_of
+    project = project_of(token)
+    if project is None:
+        return None
+    try:
+        ticket = get_pool().submit(sorted(files_dir.iterdir()), project, subtype_of(token), browser_media=True)
+    except QueueFull:
+        return None
+    try:
+        report = await asyncio.wait_for(asyncio.wrap_future(ticket.future), QUICK_VERDICT_S)
+    except Exception:                      # too slow or failed: the full check will say
+        ticket.cancel()
+        log.info("no quick verdict for %s", rel, exc_info=True)
+        return None
+    return verdict_of(report, rel)
+
+
+def verdict_of(report, rel: str) -> dict | None:
+    """This file's errors and warnings from a report of the whole upload (its path as the report
+    names it may start at the upload root or below the level-1 folder)."""
+    from checks.findings import ERROR, WARNING
+
+    def is_mine(path: str | None) -> bool:
+        return bool(path) and (path == rel or rel.endswith("/" + path))
+    if not any(is_mine(f.path) for f in report.files):
+        return None
+    mine = [f for f in report.findings if is_mine(f.path) and f.level in (ERROR, WARNING)]
+    errors = [f for f in mine if f.level == ERROR]
+    return {"ok": not errors, "lines": [f.message for f in (errors or mine)][:3]}

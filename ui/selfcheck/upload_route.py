@@ -184,6 +184,7 @@ def _usage(files_dir: Path) -> tuple[int, int]:
 def routes() -> list:
     """Starlette routes for st.App (imported only in the server process)."""
     import anyio
+    from starlette.concurrency import run_in_threadpool
     from starlette.requests import ClientDisconnect
     from starlette.responses import JSONResponse
     from starlette.routing import Route
@@ -267,10 +268,15 @@ def routes() -> list:
                 part.unlink(missing_ok=True)
 
     async def info(request):
+        """{files, bytes, active}; with ?checklist also the checklist the uploader frame draws."""
         token = request.path_params["token"]
         if _token_dir(token) is None:
             return dead()
-        return JSONResponse(status(token))
+        if "checklist" not in request.query_params:
+            return JSONResponse(status(token))
+        from ui.selfcheck.preview import token_checklist
+        body = await run_in_threadpool(lambda: {**status(token), "checklist": token_checklist(token)})
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     async def clear(request):
         """The uploader's 清空 button: forget every finished file of this token (the token stays usable).

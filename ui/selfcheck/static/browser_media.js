@@ -101,7 +101,8 @@ window.BrowserMedia = (function () {
     return run;
   }
 
-  // Analyse `file` and PUT {size, kind, mediainfo} to `url`: {ok, reason?, timing}.
+  // Analyse `file` and PUT {size, kind, mediainfo} to `url`: {ok, reason?, timing, verdict?}
+  // (verdict: the server's quick judgement of this video, {ok, lines}, or null).
   async function check(file, kind, url) {
     const t0 = performance.now();
     const res = await analyse(file);
@@ -110,7 +111,11 @@ window.BrowserMedia = (function () {
     try {
       const body = JSON.stringify({size: file.size, kind, mediainfo: JSON.parse(res.json)});
       const resp = await fetch(url, {method: "PUT", headers: {"Content-Type": "application/json"}, body});
-      if (resp.status === 201) return {ok: true, timing};
+      if (resp.status === 201) {
+        let verdict = null;
+        try { verdict = (await resp.json()).verdict; } catch (e) {}
+        return {ok: true, timing, verdict};
+      }
       let msg = "服务器拒绝（" + resp.status + "）";
       try { msg = (await resp.json()).error || msg; } catch (e) {}
       return {ok: false, reason: "分析结果未被接收：" + msg, timing};
