@@ -31,12 +31,16 @@ persist.restore(RESULT_KEY)         # a reload in the same browser keeps the upl
 tab_check, tab_form = st.tabs(["文件自查", "登记表填写助手"])
 
 with tab_check:
-    persist.restored_note()
+    # Fixed slots: a note or block that shows in one run and not the next must not move the
+    # uploader frame, or Streamlit draws a new frame (its uploads cut short) and keeps the old hidden.
+    with st.container():
+        persist.restored_note()
     result = st.session_state.get(RESULT_KEY)
-    if not result or "report" not in result:
-        with st.container(border=True):
-            st.markdown("##### 报送内容要求")
-            show_requirements(project)
+    with st.container():
+        if not result or "report" not in result:
+            with st.container(border=True):
+                st.markdown("##### 报送内容要求")
+                show_requirements(project)
     token = upload_token()
     if token:                   # the server streams uploads to disk (ui/selfcheck/upload_route.py)
         persist.remember_token(token)

@@ -69,11 +69,6 @@ def list_uploads(root: Path | None) -> dict[str, int]:
     return out
 
 
-def token_uploads(token: str) -> dict[str, int]:
-    from ui.selfcheck import upload_route
-    return list_uploads(upload_route.files_root(token))
-
-
 def checklist(files: dict[str, int], project: str | None) -> dict:
     """What the frame shows for the files received so far (files: path -> size, as list_uploads).
 
@@ -104,10 +99,11 @@ def checklist(files: dict[str, int], project: str | None) -> dict:
     return out
 
 
-def token_checklist(token: str) -> dict:
-    """The checklist of a token's finished uploads for the project its page last chose; never raises."""
+def root_checklist(root: Path | None, token: str) -> dict:
+    """The checklist of the finished uploads under root for the project the token's page last
+    chose; never raises."""
     try:
-        return checklist(token_uploads(token), project_of(token))
+        return checklist(list_uploads(root), project_of(token))
     except Exception:                # a preview must never break the uploader
         log.exception("upload checklist preview failed")
         return {"empty": "暂时无法显示上传清单；不影响检查，上传完成后请点击“开始检查”。"}

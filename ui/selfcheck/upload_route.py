@@ -274,8 +274,8 @@ def routes() -> list:
             return dead()
         if "checklist" not in request.query_params:
             return JSONResponse(status(token))
-        from ui.selfcheck.preview import token_checklist
-        body = await run_in_threadpool(lambda: {**status(token), "checklist": token_checklist(token)})
+        from ui.selfcheck.preview import root_checklist
+        body = await run_in_threadpool(lambda: {**status(token), "checklist": root_checklist(files_root(token), token)})
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     async def clear(request):
