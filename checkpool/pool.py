@@ -104,7 +104,8 @@ class CheckPool:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["checks.engine", "checkpool.worker"])
             # No max_tasks_per_child: one test run hung in shutdown() with it on Python 3.11.7.
-            self._executor = cf.ProcessPoolExecutor(self.size, mp_context=ctx, initializer=worker.init)
+            self._executor = cf.ProcessPoolExecutor(self.size, mp_context=ctx, initializer=worker.init,
+                                                    initargs=(os.getpid(),))
         return self._executor
 
     def submit(self, paths, project: str | None = None, subtype: str | None = None,

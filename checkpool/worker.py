@@ -56,6 +56,37 @@ def close_media_worker() -> None:
         pass
 
 
-def init() -> None:
+def init(server_pid: int | None = None) -> None:
     from multiprocessing import util
     util.Finalize(None, close_media_worker, exitpriority=10)
+    if server_pid:
+        _exit_with(server_pid)
+
+
+def _exit_with(server_pid: int, every_s: float = 1.0) -> None:
+    """Leave when the server that made the pool is gone (killed, OOM). A pool process holds copies
+    of its own queue's pipes and of the fork server's keep-alive pipe, so it never sees them close
+    and would wait for work forever, keeping the fork server alive too."""
+    import threading
+
+    def watch() -> None:
+        while _alive(server_pid):
+            time.sleep(every_s)
+        close_media_worker()
+        os._exit(0)
+    threading.Thread(target=watch, name="exit-with-server", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """False once the process is gone or a zombie (dead, its parent has not reaped it yet)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:               # the pid now belongs to another user's process
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True                       # no /proc: kill(0) is all we can tell

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +95,31 @@ def test_a_job_done_before_its_callback_is_added_does_not_hang_the_pool(monkeypa
     t.start()
     t.join(10)
     assert got == [os.getpid()] * 3 and p.load()["running"] == 0
+
+
+def test_pool_processes_and_the_fork_server_leave_when_the_server_is_killed(tmp_path):
+    """A server killed outright (no clean exit) must not leave its pool behind: each restart would
+    otherwise keep a fork server and its idle pool processes alive for good."""
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+    script = (
+        "import os, sys, psutil\n"
+        "from checkpool import CheckPool\n"
+        "p = CheckPool(size=2)\n"
+        "assert p.submit_call(sum, [1, 2]).result(60) == 3\n"
+        "me = psutil.Process()\n"
+        "print(' '.join(str(c.pid) for c in me.children(recursive=True)), flush=True)\n"
+        "os._exit(0)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         cwd=str(Path(__file__).resolve().parents[2]))
+    pids = [int(x) for x in out.stdout.split()]
+    assert len(pids) >= 3, out          # the fork server, the resource tracker and a pool process
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"
+                                              for p in pids):
+        time.sleep(0.2)
+    left = [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"]
+    assert left == []
