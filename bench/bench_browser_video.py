@@ -55,6 +55,7 @@ def received(data_dir: Path) -> int:
 
 def check_once(ctx, url: str, video: Path, data_dir: Path, mbit: float) -> dict:
     """One pick-to-verdict run; the teacher clicks 选择文件 and picks the video in the file chooser."""
+    ctx.clear_cookies()        # a fresh page, not the last run's restored report; the .wasm stays cached
     page = ctx.new_page()
     page.set_default_timeout(900_000)
     cdp = ctx.new_cdp_session(page)
