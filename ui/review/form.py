@@ -45,7 +45,7 @@ def rubric_form(actor: Actor, work: dict, next_id: int | None = None) -> None:
                 f"{c['name']} 得分", step=0.5, format="%g",
                 value=float(saved[c["key"]]) if c["key"] in saved else None, placeholder="未评分",
                 key=f"score_{wid}_{c['key']}", disabled=locked, label_visibility="collapsed")
-            if value is not None and not 0 <= value <= c["max"]:
+            if value is not None and not 0 <= value <= c["max"]:   # last in its box: moves nothing
                 st.error(f"“{c['name']}”的分数必须在 0 到 {c['max']:g} 之间，您输入的是 {value:g}。")
                 invalid.append(c["name"])
                 bad.add(c["key"])
@@ -56,18 +56,20 @@ def rubric_form(actor: Actor, work: dict, next_id: int | None = None) -> None:
     missing = [c["name"] for c in rubric["criteria"] if c["key"] not in entered]
     st.metric("当前总分", f"{total:g} / {rubric['max_total']:g}",
               help="各指标得分 × 权重之和，随输入即时更新")
-    if missing:
-        st.caption(f"未评分：{'、'.join(missing)}")
+    with st.container():        # fixed slots: a line that comes and goes must not move the fields below
+        if missing:
+            st.caption(f"未评分：{'、'.join(missing)}")
 
     veto_cfg = rubric["veto"]
     veto = st.checkbox(f"{veto_cfg['name']}（{'、'.join(veto_cfg['reasons'])}）", value=bool(review.get("veto")),
                        key=f"veto_{wid}", disabled=locked, help=veto_cfg.get("description") or None)
     reason = None
-    if veto:
-        reasons = veto_cfg["reasons"]
-        old = review.get("veto_reason")
-        reason = st.radio("否决理由", reasons, index=reasons.index(old) if old in reasons else 0,
-                          key=f"veto_reason_{wid}", disabled=locked, horizontal=True)
+    with st.container():
+        if veto:
+            reasons = veto_cfg["reasons"]
+            old = review.get("veto_reason")
+            reason = st.radio("否决理由", reasons, index=reasons.index(old) if old in reasons else 0,
+                              key=f"veto_reason_{wid}", disabled=locked, horizontal=True)
     comment = st.text_area("给教师的评语（教师可见）", value=review.get("comment") or "", max_chars=5000,
                            key=f"comment_{wid}", disabled=locked)
     note = st.text_area("内部备注（仅评委与管理员可见）", value=review.get("internal_note") or "", max_chars=5000,
@@ -77,8 +79,9 @@ def rubric_form(actor: Actor, work: dict, next_id: int | None = None) -> None:
 
     status = STATUS_NAMES.get(review_status(review) if review else "todo", "")
     st.caption(f"当前状态：{status}")
-    if invalid:
-        st.error(f"有分数超出范围，请先改正：{'、'.join(invalid)}。改正前不能保存或提交。")
+    with st.container():
+        if invalid:
+            st.error(f"有分数超出范围，请先改正：{'、'.join(invalid)}。改正前不能保存或提交。")
     c1, c2 = st.columns(2)
     fields = dict(comment=comment, internal_note=note, veto=veto, veto_reason=reason)
     if c1.button("保存草稿", key=f"save_{wid}", width="stretch", disabled=bool(invalid)):
