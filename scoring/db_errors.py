@@ -17,12 +17,13 @@ _READ_ONLY = ("Permission denied", "Read-only file system", "read-only")
 def writable(folder: str | os.PathLike) -> bool:
     """True when a file can really be created in `folder` (os.access says yes to root on a
     read-only mount, so try it)."""
+    import tempfile
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # a file of its own per call: pages probing at the same moment must not unlink each other's
+        with tempfile.TemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
         return True
     except OSError:
         return False

@@ -67,7 +67,8 @@ def warn_read_only_data() -> None:
 
 def stop_page_on_bad_data() -> None:
     import streamlit as st
-    warn_read_only_data()
+    with st.container():        # a fixed slot: a warning that comes and goes must not move the page below
+        warn_read_only_data()
     errors = data_file_errors()
     if errors:
         st.error("系统配置文件有误，暂时无法使用。请管理员修正以下问题：")

@@ -114,3 +114,15 @@ def test_pages_name_the_read_only_folder(read_only_data, tmp_path):
         assert out[page]["exception"] == []
         assert not any("占用" in e for e in out[page]["error"]), out[page]["error"]
         assert any(expected in e for e in out[page]["error"]), out[page]["error"]
+
+
+def test_many_pages_probing_a_writable_folder_at_once_all_find_it_writable(tmp_path):
+    """Each page run probes the data folder; 15 sessions at once once saw it "read-only" because
+    the probes shared one file name and unlinked each other's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from scoring.db_errors import writable
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(lambda _: writable(tmp_path), range(2000)))
+    assert results.count(False) == 0
+    assert list(tmp_path.iterdir()) == []          # no probe left behind
