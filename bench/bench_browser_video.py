@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from samplegen.media import make_long_video  # noqa: E402
+from samplegen.media import recording_of_size  # noqa: E402
 from tests.e2e.conftest import launch_browser, start_server, stop_server  # noqa: E402
 
 OUT = REPO / "bench" / "out"
@@ -33,19 +33,7 @@ FRAME = "iframe[title='作品文件上传']"
 
 
 def big_video(mb: int, faststart: bool) -> Path:
-    """A 16-minute H.264/AAC recording near `mb` MB (x264 on noise overshoots: rescale until near)."""
-    path = OUT / f"long-{mb}mb{'' if faststart else '-moovlast'}.mp4"
-    if not path.exists():
-        part = path.with_suffix(".part.mp4")
-        kbps = int(mb * 8_000 / (16 * 60)) - 128
-        for _ in range(4):
-            make_long_video(part, minutes=16, bitrate_kbps=kbps, faststart=faststart)
-            ratio = part.stat().st_size / (mb * 1e6)
-            if 0.95 <= ratio <= 1.0:
-                break
-            kbps = int(kbps / ratio * 0.98)
-        part.rename(path)
-    return path
+    return recording_of_size(OUT / f"long-{mb}mb{'' if faststart else '-moovlast'}.mp4", mb, faststart)
 
 
 def received(data_dir: Path) -> int:

@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from samplegen.media import make_long_video, make_video  # noqa: E402
+from samplegen.media import make_video, recording_of_size  # noqa: E402
 from tests.e2e.conftest import launch_browser, start_server, stop_server  # noqa: E402
 
 OUT = REPO / "bench" / "out"
@@ -34,19 +34,8 @@ def status_kb(pid: int, field: str) -> int:
 
 
 def big_video(mb: int) -> Path:
-    """A conforming 16-minute H.264/AAC file whose bitrate is set to land near `mb` MB."""
-    path = OUT / f"long-{mb}mb.mp4"
-    if not path.exists():
-        part = path.with_suffix(".part.mp4")
-        kbps = int(mb * 8_000 / (16 * 60)) - 128
-        for _ in range(4):      # x264 on noise overshoots its target: rescale until near the size
-            make_long_video(part, minutes=16, bitrate_kbps=kbps)
-            ratio = part.stat().st_size / (mb * 1e6)
-            if 0.95 <= ratio <= 1.0:
-                break
-            kbps = int(kbps / ratio * 0.98)
-        part.rename(path)
-    return path
+    """A conforming 16-minute H.264/AAC file near `mb` MB."""
+    return recording_of_size(OUT / f"long-{mb}mb.mp4", mb)
 
 
 def check_once(browser, url: str, video: Path, on_uploaded=lambda: None) -> float:

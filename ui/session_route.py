@@ -18,6 +18,7 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken
 
 from accounts import AccountStore, data_dir
+from ui.base_path import base_path
 
 ROUTE, END_ROUTE = "/api/session", "/api/session/end"
 TICKET_TTL_S = 60
@@ -26,15 +27,6 @@ _MOUNTED_ENV = "RATING_SESSION_ROUTE"     # process-wide: survives Streamlit's m
 
 def mounted() -> bool:
     return os.environ.get(_MOUNTED_ENV) == "1"
-
-
-def _base() -> str:
-    try:
-        from streamlit import config
-        base = (config.get_option("server.baseUrlPath") or "").strip("/")
-    except Exception:
-        base = ""
-    return f"/{base}" if base else ""
 
 
 @lru_cache(maxsize=8)
@@ -54,12 +46,12 @@ def ticket(token: str, max_age_s: float) -> str:
 def set_cookie_script(ticket_: str) -> str:
     """The page script that has the browser fetch the cookie (runs in the app's window, so a rerun
     that removes the element does not cancel the request)."""
-    return (f"<script>fetch({json.dumps(_base() + ROUTE)}, {{method: 'POST', body: {json.dumps(ticket_)}, "
+    return (f"<script>fetch({json.dumps(base_path() + ROUTE)}, {{method: 'POST', body: {json.dumps(ticket_)}, "
             "credentials: 'same-origin', cache: 'no-store'});</script>")
 
 
 def end_cookie_script() -> str:
-    return (f"<script>fetch({json.dumps(_base() + END_ROUTE)}, {{method: 'POST', "
+    return (f"<script>fetch({json.dumps(base_path() + END_ROUTE)}, {{method: 'POST', "
             "credentials: 'same-origin', cache: 'no-store'});</script>")
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from scoring.permissions import Actor
+from ui.base_path import base_path
 
 ROUTE = "/api/files/{token}"
 _MOUNTED_ENV = "RATING_MEDIA_ROUTE"     # process-wide flag: survives Streamlit's module reloads
@@ -28,15 +29,6 @@ class LinkFor:
     actor: Actor
     work_id: int
     blind_name: str
-
-
-def _base() -> str:
-    try:
-        from streamlit import config
-        base = (config.get_option("server.baseUrlPath") or "").strip("/")
-    except Exception:
-        base = ""
-    return f"/{base}" if base else ""
 
 
 def is_mounted() -> bool:
@@ -64,7 +56,7 @@ def file_url(link: LinkFor, path: str | os.PathLike, mime: str, download_name: s
         return None
     token = issue(link.actor, link.work_id, link.blind_name, str(path), mime,
                   browser_secret=secret, download_name=download_name)
-    return f"{_base()}/api/files/{token}"
+    return f"{base_path()}/api/files/{token}"
 
 
 def absolute_url(relative: str) -> str:
@@ -121,4 +113,4 @@ def routes() -> list:
         response.headers["x-content-type-options"] = "nosniff"
         return response
 
-    return [Route(_base() + ROUTE, serve, methods=["GET", "HEAD"])]
+    return [Route(base_path() + ROUTE, serve, methods=["GET", "HEAD"])]

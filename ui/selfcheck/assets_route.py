@@ -12,6 +12,8 @@ import hashlib
 import logging
 from pathlib import Path
 
+from ui.base_path import base_path
+
 log = logging.getLogger(__name__)
 PREFIX = "/api/browser-assets"
 _REPO = Path(__file__).resolve().parents[2]
@@ -78,13 +80,3 @@ def routes() -> list:
         return Response(body, media_type=media_type, headers=headers)
 
     return [Route(base_path() + PREFIX + "/{version}/{name}", asset, methods=["GET"])]
-
-
-def base_path() -> str:
-    """server.baseUrlPath as a prefix ('' or '/base')."""
-    try:
-        from streamlit import config
-        base = (config.get_option("server.baseUrlPath") or "").strip("/")
-    except Exception:
-        base = ""
-    return f"/{base}" if base else ""

@@ -30,7 +30,7 @@ QUICK_VERDICT_S = 5          # past this the row just says 已分析; the full c
 
 
 def url_prefix() -> str:
-    from ui.selfcheck.assets_route import base_path
+    from ui.base_path import base_path
     return base_path() + PREFIX
 
 

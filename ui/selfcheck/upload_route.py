@@ -60,12 +60,8 @@ def is_mounted() -> bool:
 
 
 def url_prefix() -> str:
-    try:
-        from streamlit import config
-        base = (config.get_option("server.baseUrlPath") or "").strip("/")
-    except Exception:
-        base = ""
-    return (f"/{base}" if base else "") + PREFIX
+    from ui.base_path import base_path
+    return base_path() + PREFIX
 
 
 def _key() -> bytes:
