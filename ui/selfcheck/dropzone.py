@@ -189,11 +189,12 @@ function drawChecklist(c) {
   if (c.note) box.appendChild(el("div", "cap", c.note));
 }
 // After each page run (a changed project), redraw: watch the page's run state (same origin).
+// The whole parent document is watched (only that one attribute): React may replace the app's root.
 try {
-  const app = window.parent.document.querySelector("[data-testid='stApp']");
-  if (app) new MutationObserver(() => {
-    if (app.dataset.testScriptState === "notRunning") refreshChecklist();
-  }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+  new MutationObserver(records => {
+    if (records.some(r => r.target.getAttribute("data-test-script-state") === "notRunning")) refreshChecklist();
+  }).observe(window.parent.document.documentElement,
+             {attributes: true, subtree: true, attributeFilter: ["data-test-script-state"]});
 } catch (e) {}
 function pump() {
   while (running < PARALLEL && queue.length) send(queue.shift());
