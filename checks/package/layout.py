@@ -138,18 +138,20 @@ def _check_level1(lay: Layout, rules: dict, project_key: str | None) -> None:
 
 
 def _check_archive_form(lay: Layout, origin: str, origin_name: str | None, origin_kind: str | None) -> None:
+    # Without a level-1 folder there is no name to copy yet: show the pattern instead.
+    rar = f"{lay.level1 or '学段+学校+教师姓名'}.rar"
     if origin == "folder":
         lay.findings.append(Finding(
             "package.archive", INFO, "文件夹检查完毕；提交前还需把一级文件夹压缩为同名 RAR 文件。",
-            path=lay.level1, expected=f"{lay.level1}.rar", fix=f"右键一级文件夹 → 添加到“{lay.level1}.rar”。"))
+            path=lay.level1, expected=rar, fix=f"右键一级文件夹 → 添加到“{rar}”。"))
     elif origin == "archive" and origin_kind != "rar":
         lay.findings.append(Finding(
             "package.archive", ERROR, "参赛文件夹须压缩为 RAR 格式。", path=origin_name,
-            expected=f"{lay.level1}.rar（RAR 格式）", actual=f"{origin_name}（{(origin_kind or '').upper()} 格式）",
-            fix=f"用 WinRAR 将一级文件夹压缩为“{lay.level1}.rar”。"))
+            expected=f"{rar}（RAR 格式）", actual=f"{origin_name}（{(origin_kind or '').upper()} 格式）",
+            fix=f"用 WinRAR 将一级文件夹压缩为“{rar}”。"))
     if origin == "archive" and lay.level1 and origin_name:
         stem = origin_name.rsplit(".", 1)[0] if "." in origin_name else origin_name
         if norm(stem) != norm(lay.level1):
             lay.findings.append(Finding(
                 "package.archive", ERROR, "压缩文件名应与一级文件夹同名。", path=origin_name,
-                expected=f"{lay.level1}.rar", actual=origin_name, fix=f"把压缩文件改名为“{lay.level1}.rar”。"))
+                expected=rar, actual=origin_name, fix=f"把压缩文件改名为“{rar}”。"))

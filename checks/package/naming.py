@@ -46,6 +46,8 @@ def split_school_authors(rest: str) -> tuple[str, list[str]]:
     """'XX市实验小学张三、李四' -> ('XX市实验小学', ['张三', '李四']); no suffix: all of it is names."""
     rest = rest.strip()
     end = max((m.end(1) for m in _SUFFIX_ANY.finditer(rest) if m.end(1) < len(rest)), default=0)
+    if end == 0 and any(m.end(1) == len(rest) for m in _SUFFIX_ANY.finditer(rest)):
+        return rest, []         # 'XX市第一实验小学': a school and no teacher, not a teacher's name
     return rest[:end], split_authors(rest[end:])
 
 
