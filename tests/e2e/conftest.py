@@ -29,25 +29,25 @@ def free_port() -> int:
 
 
 def start_server(data_dir: Path, log_path: Path, extra_env: dict | None = None,
-                 extra_args: list[str] | None = None, attempts: int = 5):
+                 extra_args: list[str] | None = None, attempts: int = 5, script: str = "app.py"):
     """Start the app; returns (process, base_url) once /_stcore/health answers.
 
     The port comes from the OS (bind to port 0); another process may take it before streamlit
     binds it, so a server that exits because its port is in use is started again on a new one.
     """
     for _ in range(attempts):
-        started = _start_once(data_dir, log_path, extra_env, extra_args or [])
+        started = _start_once(data_dir, log_path, extra_env, extra_args or [], script)
         if started is not None:
             return started
     raise RuntimeError(f"streamlit found no free port in {attempts} attempts; see {log_path}")
 
 
-def _start_once(data_dir: Path, log_path: Path, extra_env: dict | None, extra_args: list[str]):
+def _start_once(data_dir: Path, log_path: Path, extra_env: dict | None, extra_args: list[str], script: str):
     port = free_port()
     env = {**os.environ, "RATING_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port),
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra_args],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
