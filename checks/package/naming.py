@@ -46,8 +46,11 @@ def split_school_authors(rest: str) -> tuple[str, list[str]]:
     """'XX市实验小学张三、李四' -> ('XX市实验小学', ['张三', '李四']); no suffix: all of it is names."""
     rest = rest.strip()
     end = max((m.end(1) for m in _SUFFIX_ANY.finditer(rest) if m.end(1) < len(rest)), default=0)
-    if end == 0 and any(m.end(1) == len(rest) for m in _SUFFIX_ANY.finditer(rest)):
-        return rest, []         # 'XX市第一实验小学': a school and no teacher, not a teacher's name
+    # A suffix that ends the name and starts inside or right after the school found so far
+    # ('XX市第二中学': 二中 then 中学; 'XX大学附中'), or with no school before it ('XX市第一实验小学'):
+    # a school and no teacher, not a teacher's name.
+    if any(m.end(1) == len(rest) and (end == 0 or m.start() <= end) for m in _SUFFIX_ANY.finditer(rest)):
+        return rest, []
     return rest[:end], split_authors(rest[end:])
 
 
