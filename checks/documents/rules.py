@@ -120,7 +120,7 @@ def _format_finding(kind: str, facts: dict, item_spec: dict, path, groups) -> Fi
         level = WARNING if wants_pdf else ERROR
         need = "Word（.docx/.doc）或 PDF" if wants_pdf else "Word（.docx/.doc）"
         return Finding("doc.format", level, f"“{name}”需要 {need} 文件，{what}。", path=path, item=key,
-                       expected=expected, actual=what.removeprefix("这是"),
+                       expected=expected, actual=what.removeprefix("这是").lstrip(),
                        fix=SAVE_AS_DOCX + ("，或导出为 PDF。" if wants_pdf else "。"))
     if kind == "pdf" and wants_word:
         return Finding("doc.format", ERROR, f"“{name}”需要 Word（.docx）文件，{what}。", path=path, item=key,
@@ -135,7 +135,7 @@ def _format_finding(kind: str, facts: dict, item_spec: dict, path, groups) -> Fi
 def _old_word_advice(kind: str, facts: dict, name: str, path, key) -> Finding:
     """A .doc/.wps is Word as the notice means it; say only how far it could be checked."""
     what = _WHAT_IT_IS[kind]
-    actual = what.removeprefix("这是")
+    actual = what.removeprefix("这是").lstrip()
     if facts.get("text"):
         return Finding("doc.format", INFO, f"{what}，已按 Word 格式接受并检查了其中的文字；建议另存为 .docx，评审打开更方便。",
                        path=path, item=key, expected="Word（.docx）", actual=actual, fix=SAVE_AS_DOCX + "。")
