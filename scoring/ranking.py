@@ -9,7 +9,11 @@ Definitions (the pandas twin in scoring/ranking_reference.py must agree exactly)
   std (z = 0 when that std is 0, e.g. a single score); rescaled to the rubric's range as
   project mean + z × project population std (over all counted scores of that type), clipped to
   0..full mark; the work's value is the mean over its reviews.
-- score = the aggregation chosen in settings, rounded to 4 decimals (ties are compared on this).
+- score = the aggregation chosen in settings, rounded half up (四舍五入) to 4 decimals on its decimal
+  value (ties are compared on this). The means are sums of totals in hundredths over n, kept in
+  doubles, so a mean that is exactly …5 at the 5th decimal may be stored as …4999999; adding
+  HALF_UP_NUDGE before rounding fixes that and nothing else: any other such mean is at least
+  1/(200·n) × 10⁻⁴ away from a half (≥ 5·10⁻⁹ up to 10,000 scores), a double's error is ~10⁻¹³.
 - spread = max − min of the totals; spread_flag when spread > `spread_threshold`.
 - A work is *ranked* when it passed 初审, is not excluded (eligibility), no submitted review
   vetoed it (一票否决), and it is fully reviewed (≥ 1 assignment, every assigned review submitted).
@@ -44,6 +48,7 @@ from scoring.settings import AGGREGATIONS, read_settings
 
 STATUS_TEXT = {"ranked": "已排名", "precheck": "初审未通过", "excluded": "资格审查未通过",
                "veto": "一票否决", "incomplete": "评审未完成"}
+HALF_UP_NUDGE = 1e-9       # see "score" in the module docstring; scores are never negative
 RANK_COLUMNS = ["work_id", "title", "project", "stage", "school", "n_scores", "mean", "median",
                 "trimmed_mean", "normalized", "score", "rank", "tier", "spread_flag"]
 
@@ -90,8 +95,8 @@ def _ranked(settings: dict) -> tuple[str, list]:
     ranked works only; `_rank_and_tier` reads rank and tier off this order."""
     score = {m: m for m in ("mean", "median", "trimmed_mean", "normalized")}[settings["aggregation"]]
     sql = f"""
-    b AS (SELECT *, round({score}, 4) AS score,
-                 CASE WHEN status = 'ranked' THEN round({score}, 4) END AS rs FROM m)
+    b AS (SELECT *, round({score} + {HALF_UP_NUDGE}, 4) AS score,
+                 CASE WHEN status = 'ranked' THEN round({score} + {HALF_UP_NUDGE}, 4) END AS rs FROM m)
     SELECT work_id, title, project, stage, school, n_scores, n_assigned, mean, median, trimmed_mean,
            normalized, score, rs, spread, coalesce(spread > ?, FALSE) AS spread_flag, vetoed, status
     FROM b ORDER BY project, stage, rs DESC NULLS LAST, work_id"""
@@ -281,7 +286,7 @@ def ranking_records(actor: Actor, *, db=None) -> list[dict]:
             if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
                 clean[k] = None
             elif k in ("mean", "median", "trimmed_mean", "normalized", "score"):
-                clean[k] = round(float(v), 4)
+                clean[k] = round(float(v) + HALF_UP_NUDGE, 4)
             elif k in ("work_id", "n_scores", "rank"):
                 clean[k] = int(v)
             elif k == "spread_flag":

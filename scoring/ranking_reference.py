@@ -120,7 +120,9 @@ def _finish(df: pd.DataFrame, settings: dict) -> pd.DataFrame:
     df["n_scores"] = df["n"].fillna(0).astype("int64")
     df["n_assigned"] = df["n_assigned"].fillna(0).astype("int64")
     df["vetoed"] = df["vetoed"].fillna(False).astype(bool)
-    df["score"] = df[settings["aggregation"]].round(4)
+    # 四舍五入 at 4 decimals on the decimal value: floor(x·10⁴ + ½), with the 10⁻⁵ margin (in units
+    # of 10⁻⁴) that lifts a half stored as …4999999 in a double.
+    df["score"] = np.floor(df[settings["aggregation"]] * 10_000 + 0.5 + 1e-5) / 10_000
     df["status"] = np.select(
         [df["precheck_status"] != "pass", df["excluded"], df["vetoed"],
          (df["n_assigned"] == 0) | (df["n_scores"] < df["n_assigned"])],

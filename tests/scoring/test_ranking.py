@@ -9,7 +9,7 @@ import pytest
 
 from scoring import aggregates, assignment, db, reviewers, reviews, works
 from scoring.permissions import Actor
-from scoring.ranking import compute_ranking, tier_cut
+from scoring.ranking import compute_ranking, ranking_records, tier_cut
 from scoring.ranking_reference import (load_aggregate_frames, load_frames, rank_pandas,
                                        rank_pandas_from_aggregates, tier_cuts)
 from scoring.rubrics import load_rubric
@@ -228,9 +228,6 @@ def test_sql_and_pandas_rankings_agree_on_random_data(dbfile):
                 assert (got["normalized"] - want["normalized"]).abs().max() < 1e-9
 
 
-@pytest.mark.xfail(strict=True, reason="open: SQL round() rounds the double 77.44374999… down to 77.4437; "
-                   "the pandas twin (half to even after × 10⁴) happens to give 77.4438, so the two can "
-                   "disagree when a mean falls on a half at the 5th decimal (8 or 16 scores, trimmed of 10)")
 def test_a_mean_of_eight_totals_on_a_half_is_rounded_half_up(dbfile):
     # 7 × 77.44 + 77.47 = 619.55; / 8 = 77.44375 exactly in decimals: 四舍五入 to 4 places is 77.4438.
     names = [f"j{i}" for i in range(8)]
@@ -239,4 +236,18 @@ def test_a_mean_of_eight_totals_on_a_half_is_rounded_half_up(dbfile):
     wid = scored_work("八位评委", {n: (77.47 if n == "j7" else 77.44) for n in names})
     cur = db.cursor()
     assert row(compute_ranking(cur), wid)["score"] == 77.4438
+    assert row(compute_ranking(cur, from_reviews=True), wid)["score"] == 77.4438
     assert row(rank_pandas(load_frames(cur), read_settings(cur), MAX_TOTALS), wid)["score"] == 77.4438
+    [rec] = [r for r in ranking_records(ADMIN) if r["work_id"] == wid]
+    assert (rec["mean"], rec["score"]) == (77.4438, 77.4438)     # the listing shows the same figure
+
+
+def test_a_mean_just_below_a_half_is_not_rounded_up(dbfile):
+    # (77.44 + 77.44 + 77.45) / 3 = 77.443333…: the nudge that lifts an exact half must not lift this.
+    names = [f"k{i}" for i in range(3)]
+    make_reviewers(names)
+    update_settings(ADMIN, {"aggregation": "mean", "reviewers_per_work": 3})
+    wid = scored_work("三位评委", {"k0": 77.44, "k1": 77.44, "k2": 77.45})
+    cur = db.cursor()
+    assert row(compute_ranking(cur), wid)["score"] == 77.4433
+    assert row(rank_pandas(load_frames(cur), read_settings(cur), MAX_TOTALS), wid)["score"] == 77.4433
