@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import itertools
 import os
 import re
 import secrets
@@ -177,116 +178,131 @@ def _usage(files_dir: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
-def routes() -> list:
-    """Starlette routes for st.App (imported only in the server process)."""
+def _fail(status_code: int, message: str):
+    from starlette.responses import JSONResponse
+    return JSONResponse({"error": message}, status_code=status_code)
+
+
+def _dead():
+    return _fail(403, "上传链接无效或已过期，请刷新页面后重新上传。")
+
+
+def _too_much():
+    return _fail(413, f"一次上传的文件总大小不能超过 {MAX_TOKEN_BYTES // 1024 // 1024} MB，请分批检查。")
+
+
+_part_numbers = itertools.count()       # names of in-flight files, unique within the process
+
+
+async def put_file(request):
+    """PUT <prefix>/<token>/<relative path>: stream the body to partial/, then move it into files/."""
     import anyio
-    from starlette.concurrency import run_in_threadpool
     from starlette.requests import ClientDisconnect
     from starlette.responses import JSONResponse
+
+    token = request.path_params["token"]
+    folder = _token_dir(token)
+    if folder is None:
+        return _dead()
+    files_dir = folder / "files"
+    dest = files_dir.joinpath(*safe_parts(request.path_params.get("relpath") or ""))
+    # belt and braces: safe_parts already removed every escape route
+    if files_dir.resolve() not in dest.resolve().parents:
+        return _fail(400, "文件名无效，请修改文件名后重试。")
+    cap_file, key = max_file_bytes(), str(folder)
+    declared = request.headers.get("content-length")
+    declared = int(declared) if declared and declared.isdigit() else None
+    if declared is not None and declared > cap_file:
+        return _fail(413, f"单个文件不能超过 {cap_file // 1024 // 1024} MB。")
+    used = BUDGET.usage(key, lambda: _usage(files_dir))
+    if used.files >= MAX_FILES:
+        return _fail(413, f"一次最多上传 {MAX_FILES} 个文件，请分批检查。")
+    if declared is not None and used.bytes + declared > MAX_TOKEN_BYTES:
+        return _too_much()
+    if not BUDGET.has_room(declared or 0, base_dir()):
+        return _fail(503, BUSY_MESSAGE)
+    files_dir.mkdir(parents=True, exist_ok=True)       # the first upload makes the folder
+    (folder / "partial").mkdir(exist_ok=True)
+    part = folder / "partial" / f"{next(_part_numbers)}.part"
+    BUDGET.begin(used)
+    written, ok = 0, False
+    try:
+        with open(part, "wb") as out:
+            buf = bytearray()
+            async for chunk in timed_chunks(request):
+                written += len(chunk)
+                BUDGET.grow(used, len(chunk))
+                if written > cap_file:
+                    return _fail(413, f"单个文件不能超过 {cap_file // 1024 // 1024} MB。")
+                if used.bytes > MAX_TOKEN_BYTES:
+                    return _too_much()
+                if not BUDGET.has_room(0, part):
+                    return _fail(503, BUSY_MESSAGE)
+                buf += chunk
+                if len(buf) >= WRITE_CHUNK:
+                    await anyio.to_thread.run_sync(out.write, bytes(buf))
+                    buf.clear()
+            if buf:
+                await anyio.to_thread.run_sync(out.write, bytes(buf))
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            replaced = dest.stat().st_size if dest.is_file() else None
+            os.replace(part, dest)      # the same path again (re-chosen file) replaces it
+        except OSError:
+            return _fail(400, "文件夹中有同名的文件和文件夹，无法保存，请修改名称后重试。")
+        BUDGET.finish(used, written, replaced)
+        ok = True
+        return JSONResponse({"path": "/".join(dest.relative_to(files_dir).parts), "bytes": written},
+                            status_code=201)
+    except upload_limits.Stalled:
+        return _fail(408, "上传长时间没有进展，已中断，请检查网络后重新上传。")
+    except ClientDisconnect:
+        return _fail(400, "上传中断，请重新上传。")
+    except OSError:
+        return _fail(500, "服务器保存文件失败（磁盘空间可能不足），请稍后重试或联系管理员。")
+    finally:
+        if not ok:                       # error, cap exceeded, stall, disconnect or cancellation
+            BUDGET.abort(used, written)
+            part.unlink(missing_ok=True)
+
+
+async def info(request):
+    """GET <prefix>/<token>: {files, bytes, active}; with ?checklist also the checklist the uploader
+    frame draws."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import JSONResponse
+
+    token = request.path_params["token"]
+    if _token_dir(token) is None:
+        return _dead()
+    if "checklist" not in request.query_params:
+        return JSONResponse(status(token))
+    from ui.selfcheck.preview import root_checklist
+    body = await run_in_threadpool(lambda: {**status(token), "checklist": root_checklist(files_root(token), token)})
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+async def clear(request):
+    """DELETE <prefix>/<token>, the uploader's 清空 button: forget every finished file of this token
+    (the token stays usable). Uploads still in flight keep counting against the caps until they end."""
+    from starlette.responses import JSONResponse
+
+    folder = _token_dir(request.path_params["token"])
+    if folder is None:
+        return _dead()
+    if (folder / "files").is_dir():
+        shutil.rmtree(folder / "files", ignore_errors=True)
+        (folder / "files").mkdir(exist_ok=True)
+    BUDGET.cleared(str(folder))
+    return JSONResponse({"files": 0, "bytes": 0})
+
+
+def routes() -> list:
+    """Starlette routes for st.App (called only in the server process: it marks the process mounted)."""
     from starlette.routing import Route
 
     os.environ[_MOUNTED_ENV] = "1"
-    counter = iter(range(1 << 62))
-
-    def fail(status_code: int, message: str) -> JSONResponse:
-        return JSONResponse({"error": message}, status_code=status_code)
-
-    def dead() -> JSONResponse:
-        return fail(403, "上传链接无效或已过期，请刷新页面后重新上传。")
-
-    def too_much() -> JSONResponse:
-        return fail(413, f"一次上传的文件总大小不能超过 {MAX_TOKEN_BYTES // 1024 // 1024} MB，请分批检查。")
-
-    async def put(request):
-        token = request.path_params["token"]
-        folder = _token_dir(token)
-        if folder is None:
-            return dead()
-        files_dir = folder / "files"
-        dest = files_dir.joinpath(*safe_parts(request.path_params.get("relpath") or ""))
-        # belt and braces: safe_parts already removed every escape route
-        if files_dir.resolve() not in dest.resolve().parents:
-            return fail(400, "文件名无效，请修改文件名后重试。")
-        cap_file, key = max_file_bytes(), str(folder)
-        declared = request.headers.get("content-length")
-        declared = int(declared) if declared and declared.isdigit() else None
-        if declared is not None and declared > cap_file:
-            return fail(413, f"单个文件不能超过 {cap_file // 1024 // 1024} MB。")
-        used = BUDGET.usage(key, lambda: _usage(files_dir))
-        if used.files >= MAX_FILES:
-            return fail(413, f"一次最多上传 {MAX_FILES} 个文件，请分批检查。")
-        if declared is not None and used.bytes + declared > MAX_TOKEN_BYTES:
-            return too_much()
-        if not BUDGET.has_room(declared or 0, base_dir()):
-            return fail(503, BUSY_MESSAGE)
-        files_dir.mkdir(parents=True, exist_ok=True)       # the first upload makes the folder
-        (folder / "partial").mkdir(exist_ok=True)
-        part = folder / "partial" / f"{next(counter)}.part"
-        BUDGET.begin(used)
-        written, ok = 0, False
-        try:
-            with open(part, "wb") as out:
-                buf = bytearray()
-                async for chunk in timed_chunks(request):
-                    written += len(chunk)
-                    BUDGET.grow(used, len(chunk))
-                    if written > cap_file:
-                        return fail(413, f"单个文件不能超过 {cap_file // 1024 // 1024} MB。")
-                    if used.bytes > MAX_TOKEN_BYTES:
-                        return too_much()
-                    if not BUDGET.has_room(0, part):
-                        return fail(503, BUSY_MESSAGE)
-                    buf += chunk
-                    if len(buf) >= WRITE_CHUNK:
-                        await anyio.to_thread.run_sync(out.write, bytes(buf))
-                        buf.clear()
-                if buf:
-                    await anyio.to_thread.run_sync(out.write, bytes(buf))
-            try:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                replaced = dest.stat().st_size if dest.is_file() else None
-                os.replace(part, dest)      # the same path again (re-chosen file) replaces it
-            except OSError:
-                return fail(400, "文件夹中有同名的文件和文件夹，无法保存，请修改名称后重试。")
-            BUDGET.finish(used, written, replaced)
-            ok = True
-            return JSONResponse({"path": "/".join(dest.relative_to(files_dir).parts), "bytes": written},
-                                status_code=201)
-        except upload_limits.Stalled:
-            return fail(408, "上传长时间没有进展，已中断，请检查网络后重新上传。")
-        except ClientDisconnect:
-            return fail(400, "上传中断，请重新上传。")
-        except OSError:
-            return fail(500, "服务器保存文件失败（磁盘空间可能不足），请稍后重试或联系管理员。")
-        finally:
-            if not ok:                       # error, cap exceeded, stall, disconnect or cancellation
-                BUDGET.abort(used, written)
-                part.unlink(missing_ok=True)
-
-    async def info(request):
-        """{files, bytes, active}; with ?checklist also the checklist the uploader frame draws."""
-        token = request.path_params["token"]
-        if _token_dir(token) is None:
-            return dead()
-        if "checklist" not in request.query_params:
-            return JSONResponse(status(token))
-        from ui.selfcheck.preview import root_checklist
-        body = await run_in_threadpool(lambda: {**status(token), "checklist": root_checklist(files_root(token), token)})
-        return JSONResponse(body, headers={"Cache-Control": "no-store"})
-
-    async def clear(request):
-        """The uploader's 清空 button: forget every finished file of this token (the token stays usable).
-        Uploads still in flight keep counting against the caps until they end."""
-        folder = _token_dir(request.path_params["token"])
-        if folder is None:
-            return dead()
-        if (folder / "files").is_dir():
-            shutil.rmtree(folder / "files", ignore_errors=True)
-            (folder / "files").mkdir(exist_ok=True)
-        BUDGET.cleared(str(folder))
-        return JSONResponse({"files": 0, "bytes": 0})
-
     prefix = url_prefix()
     return [Route(prefix + "/{token}", info, methods=["GET"]),
             Route(prefix + "/{token}", clear, methods=["DELETE"]),
-            Route(prefix + "/{token}/{relpath:path}", put, methods=["PUT"])]
+            Route(prefix + "/{token}/{relpath:path}", put_file, methods=["PUT"])]
