@@ -254,3 +254,122 @@ def test_the_checklist_counts_finished_files_and_follows_the_pages_project(serve
     assert {"name": "教学活动录像", "done": False, "optional": False, "files": "尚未收到"} in c["items"]
     assert {"name": "案例介绍文档", "done": True, "optional": False, "files": "案例介绍.docx"} in c["items"]
     assert _request(server, "GET", f"{upload_route.PREFIX}/{_signed(time.time() - 10**6)}?checklist=1")[0] == 403
+
+
+# --- the route table and each answer in full -----------------------------------------------------------
+
+def test_the_routes_answer_their_own_method_and_mark_the_process_mounted(tmp_path, monkeypatch):
+    """A server of its own, so this test builds the route table it exercises."""
+    monkeypatch.setenv("RATING_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("RATING_UPLOAD_ROUTE", raising=False)
+    assert not upload_route.is_mounted()
+    with serve_routes(upload_route.routes()) as srv:
+        assert upload_route.is_mounted()
+        token = upload_route.mint()
+        base = f"{upload_route.PREFIX}/{token}"
+        assert _request(srv, "PUT", f"{base}/a.txt", b"abc") == (201, {"path": "a.txt", "bytes": 3})
+        assert _request(srv, "GET", base) == (200, {"files": 1, "bytes": 3, "active": 0})
+        assert _request(srv, "DELETE", base) == (200, {"files": 0, "bytes": 0})
+        assert _request(srv, "GET", base) == (200, {"files": 0, "bytes": 0, "active": 0})
+        assert _status(srv, "POST", base) == 405
+        assert _status(srv, "GET", f"{base}/a.txt") == 405
+        assert _status(srv, "PUT", base) == 405
+
+
+def _status(server, method: str, path: str) -> int:
+    conn = http.client.HTTPConnection(*server, timeout=30)
+    conn.request(method, path, body=b"")
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def test_a_put_without_a_file_name_gets_a_fallback_name(server):
+    token = upload_route.mint()
+    assert _put(server, token, "", b"x") == (201, {"path": "未命名文件", "bytes": 1})
+
+
+def test_chunks_are_joined_in_order(server):
+    token = upload_route.mint()
+    pieces = [b"a" * 70_000, b"b" * 1_100_000, b"c" * 5]      # across the 1 MiB write buffer
+    assert _put(server, token, "joined.bin", iter(pieces)) == (201, {"path": "joined.bin", "bytes": 1_170_005})
+    assert _tree(token) == {"joined.bin": b"".join(pieces)}
+
+
+def test_a_name_that_leaves_the_files_folder_through_a_link_is_refused(server, tmp_path):
+    token = upload_route.mint()
+    root = upload_route.files_root(token, create=True)
+    (root / "link").symlink_to(tmp_path, target_is_directory=True)
+    assert _put(server, token, "link/a.txt", b"x") == (400, {"error": "文件名无效，请修改文件名后重试。"})
+    assert not (tmp_path / "a.txt").exists()
+
+
+def test_a_file_where_a_folder_must_go_is_refused_with_its_reason(server):
+    token = upload_route.mint()
+    assert _put(server, token, quote("作品"), b"x")[0] == 201
+    assert _put(server, token, quote("作品/a.docx"), b"y") == (
+        400, {"error": "文件夹中有同名的文件和文件夹，无法保存，请修改名称后重试。"})
+    assert _tree(token) == {"作品": b"x"} and _partials(token) == []
+
+
+def test_a_replaced_file_frees_the_bytes_of_the_old_one(server, monkeypatch):
+    monkeypatch.setattr(upload_route, "MAX_TOKEN_BYTES", 1000)
+    token = upload_route.mint()
+    assert _put(server, token, "a.bin", b"a" * 600)[0] == 201
+    assert _put(server, token, "a.bin", b"A" * 300)[0] == 201          # the teacher chose a smaller file
+    assert _put(server, token, "b.bin", b"b" * 600)[0] == 201          # 300 + 600 fits in 1000
+    assert _tree(token) == {"a.bin": b"A" * 300, "b.bin": b"b" * 600}
+
+
+def _headers_only(server, token: str, relpath: str, length: int) -> tuple[int, dict]:
+    """Send only the headers of a PUT and read the answer: a refusal by declared size needs no body."""
+    sock = socket.create_connection(server)
+    sock.settimeout(10)
+    with sock:
+        sock.sendall(f"PUT {upload_route.PREFIX}/{token}/{relpath} HTTP/1.1\r\nHost: x\r\n"
+                     f"Content-Length: {length}\r\n\r\n".encode())
+        return _reply(sock)
+
+
+def test_a_declared_size_over_the_file_cap_is_refused_before_any_byte(server, cap_2mib):
+    token = upload_route.mint()
+    assert _headers_only(server, token, "big.mp4", 2 * 1024 * 1024 + 1) == (413, {"error": "单个文件不能超过 2 MB。"})
+
+
+def test_a_declared_size_over_the_work_total_is_refused_before_any_byte(server):
+    from streamlit import config
+    old = config.get_option("server.maxUploadSize")
+    config.set_option("server.maxUploadSize", 2000)               # the per-file cap is not what trips
+    try:
+        token = upload_route.mint()
+        assert _headers_only(server, token, "huge.mp4", 1200 * 1024 * 1024 + 1) == (
+            413, {"error": "一次上传的文件总大小不能超过 1200 MB，请分批检查。"})
+    finally:
+        config.set_option("server.maxUploadSize", old)
+
+
+def test_a_nearly_full_disk_refuses_before_any_byte(server, monkeypatch):
+    monkeypatch.setenv("RATING_UPLOAD_RESERVE_MB", str(10 ** 9))
+    token = upload_route.mint()
+    assert _headers_only(server, token, "a.mp4", 10) == (503, {"error": "服务器繁忙，请稍后再试。"})
+
+
+def test_the_checklist_answer_carries_the_counts_and_is_never_cached(server):
+    token = upload_route.mint()
+    assert _put(server, token, "a.docx", b"abcd")[0] == 201
+    conn = http.client.HTTPConnection(*server, timeout=30)
+    conn.request("GET", f"{upload_route.PREFIX}/{token}?checklist=1")
+    resp = conn.getresponse()
+    body = json.loads(resp.read())
+    conn.close()
+    assert (resp.status, resp.getheader("Cache-Control")) == (200, "no-store")
+    assert (body["files"], body["bytes"], body["active"]) == (1, 4, 0)
+
+
+def test_clearing_leaves_an_empty_files_folder_and_nothing_else(server):
+    token = upload_route.mint()
+    assert _put(server, token, "a/b.txt", b"x")[0] == 201
+    assert _request(server, "DELETE", f"{upload_route.PREFIX}/{token}") == (200, {"files": 0, "bytes": 0})
+    folder = upload_route.base_dir() / f"up-{token}"
+    assert sorted(p.name for p in folder.iterdir()) == ["files", "partial"]
+    assert list((folder / "files").iterdir()) == []
