@@ -278,3 +278,36 @@ def test_the_archive_name_is_compared_without_extension_spaces_or_width(name):
 def test_an_archive_with_an_unknown_format_is_named_as_such():
     lay = layout([f"{L1}/{FUSION}/题目/a.docx"], origin="archive", name=f"{L1}.rar", kind=None)
     assert found(lay)[0][5] == f"{L1}.rar（ 格式）"
+
+
+# --- edges the mutation run pointed at -----------------------------------------------------------------
+
+def test_the_depth_most_files_agree_on_wins_over_a_deeper_one():
+    paths = [f"{L1}/{FUSION}/题目/a.docx", f"{L1}/{FUSION}/题目/b.docx", f"外层/{L1}/{FUSION}/题目/c.docx"]
+    lay = layout(paths)
+    assert (lay.level1, lay.level3) == (L1, "题目")
+    assert [f[3] for f in found(lay, "package.layout")] == [f"外层/{L1}/{FUSION}/题目/c.docx"]
+
+
+def test_an_unknown_level2_holding_files_directly_is_named():
+    lay = layout([f"{L1}/作品/a.docx", f"{L1}/资料/b.docx"])
+    assert found(lay)[0][5] == "作品、资料"
+
+
+def test_with_an_unknown_level2_the_stage_is_still_checked_against_the_chosen_project():
+    lay = layout(["中职XX职业学校张三/作品/题目/a.docx"], project="fusion_case")
+    assert [(f[0], f[1]) for f in found(lay)] == [("package.layout", "error"), ("package.naming", "warning")]
+
+
+def test_a_project_open_to_a_stage_only_by_its_short_name_accepts_the_full_name():
+    rules = {**RULES, "projects": {**RULES["projects"],
+                                   "it_course_case": {**RULES["projects"]["it_course_case"], "stages": ["中职"]}}}
+    lay = analyse_layout(["中等职业教育XX职业学校张三/信息化教学课程案例/题目/a.docx"], rules, "it_course_case",
+                         "folder", None, None)
+    assert found(lay, "package.naming") == [] and lay.stage == "中等职业教育"
+
+
+def test_a_level1_name_with_dots_is_compared_without_only_the_archive_extension():
+    level1 = "小学XX市第1.5实验小学张三"
+    lay = layout([f"{level1}/{FUSION}/题目/a.docx"], origin="archive", name=f"{level1}.rar", kind="rar")
+    assert found(lay) == []
