@@ -251,3 +251,23 @@ def test_a_mean_just_below_a_half_is_not_rounded_up(dbfile):
     cur = db.cursor()
     assert row(compute_ranking(cur), wid)["score"] == 77.4433
     assert row(rank_pandas(load_frames(cur), read_settings(cur), MAX_TOTALS), wid)["score"] == 77.4433
+
+
+def test_the_listing_shows_a_median_on_its_decimal_value_not_its_float_noise(dbfile):
+    # (70.07 + 70.08) / 2 is 70.075 exactly; in doubles it is 70.07499999999999.
+    make_reviewers(["m1", "m2"])
+    update_settings(ADMIN, {"aggregation": "median", "reviewers_per_work": 2})
+    wid = scored_work("两位评委", {"m1": 70.07, "m2": 70.08})
+    [rec] = [r for r in ranking_records(ADMIN) if r["work_id"] == wid]
+    assert (rec["mean"], rec["median"], rec["trimmed_mean"], rec["score"]) == (70.075, 70.075, 70.075, 70.075)
+
+
+@pytest.mark.parametrize("value,sql", [("a'b", "'a''b'"), ("'; DROP TABLE works; --", "'''; DROP TABLE works; --'"),
+                                       (1.5, "'1.5'::DOUBLE"), (3, "3"), (["x'", "y"], "['x''', 'y']")],
+                         ids=["quote", "injection", "float", "int", "list"])
+def test_values_inlined_into_the_prepared_ranking_are_quoted(value, sql):
+    import duckdb
+
+    from scoring.ranking import _literal
+    assert _literal(value) == sql
+    assert duckdb.sql("SELECT " + _literal(value)).fetchall()[0][0] == value
