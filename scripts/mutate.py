@@ -28,15 +28,19 @@ SCRATCH = REPO / ".mutmut"
 # module key -> (file to mutate, the fast tests that cover it)
 MODULES: dict[str, tuple[str, list[str]]] = {
     "media_rules": ("checks/media/rules.py",
-                    ["tests/checks/media/test_rules.py", "tests/checks/media/test_boundaries.py"]),
+                    ["tests/checks/media/test_rules.py", "tests/checks/media/test_boundaries.py",
+                     "tests/checks/media/test_rules_wording.py"]),
     "document_rules": ("checks/documents/rules.py",
-                       ["tests/checks/documents/test_rules.py", "tests/checks/documents/test_boundaries.py"]),
+                       ["tests/checks/documents/test_rules.py", "tests/checks/documents/test_boundaries.py",
+                        "tests/checks/documents/test_rules_wording.py"]),
     "wordcount": ("checks/documents/wordcount.py",
                   ["tests/checks/documents/test_wordcount.py",
                    "tests/checks/documents/test_wordcount_properties.py"]),
-    "layout": ("checks/package/layout.py", ["tests/checks/package/test_layout.py"]),
+    "layout": ("checks/package/layout.py",
+               ["tests/checks/package/test_layout.py", "tests/checks/package/test_layout_findings.py"]),
     "naming": ("checks/package/naming.py", ["tests/checks/package/test_naming.py"]),
-    "items": ("checks/package/items.py", ["tests/checks/package/test_items.py"]),
+    "items": ("checks/package/items.py",
+              ["tests/checks/package/test_items_evidence.py", "tests/checks/package/test_items.py"]),
     "archive_paths": ("checks/archives/base.py",
                       ["tests/checks/archives/test_path_safety.py", "tests/checks/archives/test_member_guards.py",
                        "tests/checks/archives/test_listing_judge.py", "tests/checks/archives/test_zip.py",
@@ -45,18 +49,22 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                 ["tests/scoring/test_access_edges.py", "tests/scoring/test_assignment.py",
                  "tests/scoring/test_blind.py"]),
     "permissions": ("scoring/permissions.py",
-                    ["tests/scoring/test_access_edges.py", "tests/scoring/test_reviews.py"]),
+                    ["tests/scoring/test_permissions.py", "tests/scoring/test_access_edges.py",
+                     "tests/scoring/test_reviews.py"]),
     "reviews": ("scoring/reviews.py",
-                ["tests/scoring/test_reviews.py", "tests/scoring/test_access_edges.py"]),
+                ["tests/scoring/test_reviews.py", "tests/scoring/test_access_edges.py",
+                 "tests/scoring/test_review_rules.py"]),
     "ranking": ("scoring/ranking.py",
-                ["tests/scoring/test_ranking.py", "tests/scoring/test_ranking_properties.py"]),
-    "uploads": ("ui/uploads.py", ["tests/ui/test_upload_route.py", "tests/ui/test_selfcheck.py"]),
+                ["tests/scoring/test_ranking.py", "tests/scoring/test_ranking_properties.py",
+                 "tests/scoring/test_ranking_listing.py"]),
+    "uploads": ("ui/uploads.py", ["tests/ui/test_uploads.py", "tests/ui/test_upload_route.py"]),
     "upload_caps": ("ui/selfcheck/upload_route.py",
-                    ["tests/ui/test_upload_caps.py", "tests/ui/test_upload_route.py"]),
+                    ["tests/ui/test_upload_tokens.py", "tests/ui/test_upload_caps.py",
+                     "tests/ui/test_upload_route.py"]),
 }
 
 # Packages the tests import (copied, and importable from mutants/); only one file is mutated.
-SOURCE_PATHS = ["checks", "scoring", "ui", "accounts", "samplegen"]
+SOURCE_PATHS = ["checks", "checkpool", "scoring", "ui", "accounts", "samplegen"]
 # What else the tests read, relative to the repository (the rules, rubrics, app config, fixtures).
 ALSO_COPY = ["data/rules", "data/rubrics", "pytest.ini", ".streamlit", "app.py", "pages", "tests"]
 
