@@ -184,7 +184,7 @@ def save_review(actor: Actor, work_id: int, scores: dict | None = None, *, comme
 
 def submit_review(actor: Actor, work_id: int, *, db=None) -> dict:
     """Reviewer: submit (and lock) their review as it stands."""
-    return save_review(actor, work_id, {}, submit=True, db=db)
+    return save_review(actor, work_id, submit=True, db=db)
 
 
 def reopen_review(actor: Actor, work_id: int, reviewer: str, reason: str, *, db=None) -> None:
