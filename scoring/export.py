@@ -12,6 +12,7 @@ from scoring import audit, contest
 from scoring import db as _db
 from scoring.permissions import Actor, require_admin
 from scoring.ranking import rank_works
+from scoring.rounding import half_up
 from scoring.rubrics import load_rubrics
 from scoring.selectors import all_scores
 
@@ -46,7 +47,7 @@ def export_workbook(actor: Actor, path: str | os.PathLike, *, db=None) -> str:
     public = pd.DataFrame({
         "项目": public["project_name"], "学段": public["stage"], "名次": public["rank"].astype("Int64"),
         "奖项": public["tier"].fillna(""), "作品名称": public["title"], "作者": public["authors"],
-        "学校": public["school"], "得分": public["score"].astype(float).round(SCORE_DIGITS),
+        "学校": public["school"], "得分": public["score"].map(lambda v: half_up(v, SCORE_DIGITS)),
         "评委人数": public["n_scores"]})
     unranked = ranking[ranking["status"] != "ranked"]
     unranked = pd.DataFrame({"作品编号": unranked["work_id"], "项目": unranked["project_name"],
@@ -61,7 +62,7 @@ def export_workbook(actor: Actor, path: str | os.PathLike, *, db=None) -> str:
         row = {"作品编号": s["work_id"], "项目": contest.project_name(s["project"]), "学段": s["stage"],
                "作品名称": s["title"], "评委": s["reviewer"], "评委姓名": s["reviewer_name"],
                "状态": "已提交" if s["submitted"] else "草稿",
-               "总分": None if s["total"] is None else round(float(s["total"]), SCORE_DIGITS),
+               "总分": half_up(s["total"], SCORE_DIGITS),
                "一票否决": (s["veto_reason"] or "是") if s["veto"] else "", "评语": s["comment"] or "",
                "内部备注": s["internal_note"] or ""}
         for key, pts in s["scores"].items():

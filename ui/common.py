@@ -13,6 +13,7 @@ from typing import Iterator
 import streamlit as st
 
 from accounts import data_dir
+from scoring.rounding import half_up
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def fmt_score(v) -> str:
         f = float(v)
     except (TypeError, ValueError):
         return EMPTY
-    return EMPTY if f != f else f"{f:.2f}"
+    return EMPTY if f != f else f"{half_up(f, 2):.2f}"
 PRECHECK_NAMES = {"pass": "通过", "fail": "未通过", "pending": "待初审"}
 
 

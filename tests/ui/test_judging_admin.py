@@ -140,6 +140,29 @@ def test_exported_public_list_has_two_decimals_like_the_ranking(data, tmp_path):
     assert cell.value == 77.75 and cell.number_format == "0.00"
 
 
+def test_a_score_on_a_half_is_shown_and_exported_rounded_half_up(data, tmp_path):
+    """Two totals 77.44 and 77.45: the score is 77.445, which people round to 77.45 (a double's
+    formatting gives 77.44)."""
+    from scoring.assignment import assign
+    from scoring.export import export_workbook
+    from scoring.reviewers import upsert_reviewers
+    from scoring.reviews import save_review
+    from scoring.works import add_work
+    upsert_reviewers(ADMIN_ACTOR, [{"username": u, "name": u, "school": f"{u}校", "projects": ["fusion_case"],
+                                    "stages": ["小学"]} for u in ("h1", "h2")])
+    wid = add_work(ADMIN_ACTOR, project="fusion_case", stage="小学", title="半分", school="实验小学")
+    for u, norms in (("h1", 7.44), ("h2", 7.45)):
+        assign(ADMIN_ACTOR, wid, u)
+        save_review(Actor(u, "reviewer"), wid, {"design": 20, "integration": 20, "implementation": 20,
+                                                "innovation": 10, "norms": norms}, submit=True)
+    at = run("pages/admin_ranking.py")
+    row = at.table[0].value.reset_index().iloc[0]
+    assert (row["得分"], row["平均分"]) == ("77.45", "77.45")
+    ws = openpyxl.load_workbook(export_workbook(ADMIN_ACTOR, tmp_path / "r.xlsx"))["公示名单"]
+    header = [c.value for c in ws[1]]
+    assert ws.cell(2, header.index("得分") + 1).value == 77.45
+
+
 def test_admin_overrules_precheck_with_a_reason_on_the_import_page(data):
     from scoring.audit import search
     from scoring.selectors import list_works

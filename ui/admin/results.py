@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring.permissions import Actor
+from scoring.rounding import half_up
 from ui.common import EMPTY, safely
 
 
@@ -50,7 +51,7 @@ def show_ranking(df: pd.DataFrame, project: str, stage: str, only_ranked: bool) 
 
 
 def _num(col: pd.Series, digits: int = 2) -> pd.Series:
-    return col.map(lambda v: EMPTY if v is None or pd.isna(v) else f"{float(v):.{digits}f}")
+    return col.map(lambda v: EMPTY if v is None or pd.isna(v) else f"{half_up(v, digits):.{digits}f}")
 
 
 def export_button(actor: Actor) -> None:
