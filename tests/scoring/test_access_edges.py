@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring import assignment, db, reviewers, reviews, selectors, works
+from scoring import assignment, reviewers, reviews, selectors, works
 from scoring.errors import PermissionDenied
 from scoring.permissions import Actor
 from scoring.recusal import conflict
@@ -18,14 +18,6 @@ FULL = {"design": 20, "integration": 20, "implementation": 20, "innovation": 10,
 def _reviewer(username: str, school: str, district: str = "", projects: str = "fusion_case") -> dict:
     return dict(username=username, name=username, school=school, district=district, projects=projects,
                 stages="小学", cap=10)
-
-
-@pytest.fixture
-def store(tmp_path):
-    db.configure(tmp_path / "edges.duckdb")
-    yield
-    db.close()
-    db.configure(None)
 
 
 @pytest.fixture

@@ -16,15 +16,6 @@ S75 = {"design": 25, "integration": 25, "implementation": 25, "innovation": 0, "
 TABLES = {"work_agg": "work_id", "reviewer_stats": "reviewer, project", "project_stats": "project"}
 
 
-@pytest.fixture
-def dbfile(tmp_path):
-    path = tmp_path / "a.duckdb"
-    db.configure(path)
-    yield path
-    db.close(path)
-    db.configure(None)
-
-
 def snapshot(cur) -> dict:
     return {t: cur.execute(f"SELECT * FROM {t} ORDER BY {key}").fetchall() for t, key in TABLES.items()}
 

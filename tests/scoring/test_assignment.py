@@ -10,12 +10,7 @@ from scoring.settings import update_settings
 ADMIN = Actor("admin", "admin")
 
 
-@pytest.fixture(autouse=True)
-def store(tmp_path):
-    db.configure(tmp_path / "a.duckdb")
-    yield
-    db.close()
-    db.configure(None)
+pytestmark = pytest.mark.usefixtures("store")      # a real DuckDB file per test (conftest.py)
 
 
 def rev(username, school, *, district="", projects="fusion_case", stages="小学", cap=10):

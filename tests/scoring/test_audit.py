@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import openpyxl
 import pytest
 
-from scoring import assignment, audit, db, duplicates, importer, reviewers, reviews, settings, works
+from scoring import assignment, audit, duplicates, importer, reviewers, reviews, settings, works
 from scoring.errors import PermissionDenied, ValidationError
 from scoring.permissions import Actor
 from scoring.selectors import list_works
@@ -16,12 +16,7 @@ ALICE = Actor("alice", "reviewer")
 FULL = {"design": 20, "integration": 20, "implementation": 20, "innovation": 10, "norms": 8}
 
 
-@pytest.fixture(autouse=True)
-def store(tmp_path):
-    db.configure(tmp_path / "a.duckdb")
-    yield
-    db.close()
-    db.configure(None)
+pytestmark = pytest.mark.usefixtures("store")      # a real DuckDB file per test (conftest.py)
 
 
 def actions(**filters) -> list[str]:

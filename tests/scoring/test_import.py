@@ -14,12 +14,7 @@ LONG = "".join(f"第{i}课时，教师利用国家中小学智慧教育平台资
                for i in range(1, 41))
 
 
-@pytest.fixture(autouse=True)
-def store(tmp_path):
-    db.configure(tmp_path / "i.duckdb")
-    yield
-    db.close()
-    db.configure(None)
+pytestmark = pytest.mark.usefixtures("store")      # a real DuckDB file per test (conftest.py)
 
 
 def package(root, level1, title, text, project_folder="融合创新应用教学案例"):

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scoring import reviewers, reviews, db
+from scoring import reviewers, reviews
 from scoring.errors import PermissionDenied
 from scoring.permissions import Actor, require_admin, require_reviewer
-
-
-@pytest.fixture
-def store(tmp_path):
-    db.configure(tmp_path / "perm.duckdb")
-    yield
-    db.close()
-    db.configure(None)
 
 
 def test_an_unknown_role_is_refused_by_name():

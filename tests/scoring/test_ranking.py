@@ -22,15 +22,6 @@ MAX_TOTALS = {p: 100.0 for p in ("afterschool", "fusion_case", "it_course_case",
 RATIOS = {"一等奖": 0.1, "二等奖": 0.2, "三等奖": 0.3}                          # the default award ratios
 
 
-@pytest.fixture
-def dbfile(tmp_path):
-    path = tmp_path / "r.duckdb"
-    db.configure(path)
-    yield path
-    db.close(path)
-    db.configure(None)
-
-
 def scores_for(total: float) -> dict:
     out, left = {}, total
     for c in RUBRIC.criteria:

@@ -32,15 +32,6 @@ def scores_for(total: float) -> dict:
     return out
 
 
-@pytest.fixture
-def dbfile(tmp_path):
-    path = tmp_path / "listing.duckdb"
-    db.configure(path)
-    yield path
-    db.close(path)
-    db.configure(None)
-
-
 def scored_work(title, totals, *, submit=True, veto=False, precheck_status="pass"):
     wid = works.add_work(ADMIN, project="fusion_case", stage="小学", title=title, school="某小学", authors=["某"],
                          precheck_status=precheck_status)

@@ -20,15 +20,6 @@ FULL = {"design": 20, "integration": 20, "implementation": 20, "innovation": 10,
 
 
 @pytest.fixture
-def dbfile(tmp_path):
-    path = tmp_path / "rules.duckdb"
-    db.configure(path)
-    yield path
-    db.close(path)
-    db.configure(None)
-
-
-@pytest.fixture
 def work(dbfile):
     reviewers.upsert_reviewers(ADMIN, [
         dict(username="alice", name="爱丽丝", school="二中", projects="fusion_case", stages="小学", cap=5)])

@@ -13,15 +13,6 @@ from scoring.settings import get_settings, update_settings
 ADMIN = Actor("admin", "admin")
 
 
-@pytest.fixture
-def dbfile(tmp_path):
-    path = tmp_path / "s.duckdb"
-    db.configure(path)
-    yield path
-    db.close(path)
-    db.configure(None)
-
-
 def test_the_file_is_created_on_first_use_and_migrations_are_idempotent(dbfile):
     assert not dbfile.exists()
     db.cursor()                       # first use creates and migrates
